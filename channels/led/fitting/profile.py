@@ -1,0 +1,149 @@
+"""The sign profile: one LED board's geometry, encoding and fitting choices (LED.md table)."""
+
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+Encoding = Literal["gb2312", "gbk", "gb18030", "big5", "big5hkscs", "utf-8", "ascii"]
+
+# charset parameter for Content-Type and X-LED-Encoding
+IANA_CHARSETS: dict[str, str] = {
+    "gb2312": "GB2312",
+    "gbk": "GBK",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "utf-8": "UTF-8",
+    "ascii": "US-ASCII",
+}
+
+# Python codec used to encode the fitted text
+CODECS: dict[str, str] = {
+    "gb2312": "gb2312",
+    "gbk": "gbk",
+    "gb18030": "gb18030",
+    "big5": "big5",
+    "big5hkscs": "big5hkscs",
+    "utf-8": "utf-8",
+    "ascii": "ascii",
+}
+
+DEFAULT_REPLACEMENT = "\u25a1"  # □, encodable in every profile encoding except ascii
+ASCII_REPLACEMENT = "?"
+MAX_COLS = 1024  # 4096 px / 4 px (half of the smallest font)
+MAX_ROWS = 128  # 1024 px / 8 px
+
+
+class Dwell(BaseModel):
+    """R10 parameters: how long a page stays on the board."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    base_s: float = Field(2.0, ge=0, le=3600)
+    per_fullwidth_char_s: float = Field(0.25, ge=0, le=60)
+    min_s: float = Field(3.0, ge=0, le=3600)
+    max_s: float = Field(15.0, gt=0, le=3600)
+
+    @field_validator("max_s")
+    @classmethod
+    def _max_not_below_min(cls, value: float, info: ValidationInfo) -> float:
+        low = info.data.get("min_s")
+        if low is not None and value < low:
+            raise ValueError(f"max_s ({value}) must not be below min_s ({low})")
+        return value
+
+
+class SignProfile(BaseModel):
+    """One board. Frozen, so it can key caches and cannot drift after validation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    width_px: int = Field(128, ge=1, le=4096)
+    height_px: int = Field(32, ge=1, le=1024)
+    font_px: int = Field(16, ge=8, le=64)
+    # None on input means "derive from pixels"; always an int after validation
+    cols: int | None = Field(None, validate_default=True)
+    rows: int | None = Field(None, validate_default=True)
+    encoding: Encoding = "gb2312"
+    width_model: Literal["bytes", "eaw"] = "bytes"
+    # 2: a CJK board draws ambiguous chars (“ ” ° ① é ─) with its full-width CJK font,
+    # which is also what the bytes model says for them on GB boards; too wide wastes a
+    # cell, too narrow clips a glyph off the board
+    ambiguous_width: Literal[1, 2] = 2
+    convert: Literal["none", "t2s", "tw2s", "hk2s"] = "none"
+    unencodable: Literal["replace", "drop", "strict"] = "replace"
+    # None on input means □, or ? where □ cannot be encoded (ascii)
+    replacement: str | None = Field(None, validate_default=True)
+    mode: Literal["page", "scroll"] = "page"
+    dwell: Dwell = Field(default_factory=Dwell)
+
+    @field_validator("font_px")
+    @classmethod
+    def _font_even(cls, value: int) -> int:
+        if value % 2:
+            raise ValueError("font_px must be even (an ASCII glyph is half a CJK glyph)")
+        return value
+
+    @field_validator("cols")
+    @classmethod
+    def _resolve_cols(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None:
+            if "width_px" not in info.data or "font_px" not in info.data:
+                return None  # their own errors are reported
+            value = info.data["width_px"] // (info.data["font_px"] // 2)
+            how = f"derived as width_px // (font_px / 2) = {value}"
+        else:
+            how = f"is {value}"
+        # two cells: a line must hold at least one CJK glyph
+        if not 2 <= value <= MAX_COLS:
+            raise ValueError(f"cols {how}; it must be between 2 and {MAX_COLS}")
+        return value
+
+    @field_validator("rows")
+    @classmethod
+    def _resolve_rows(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None:
+            if "height_px" not in info.data or "font_px" not in info.data:
+                return None
+            value = info.data["height_px"] // info.data["font_px"]
+            how = f"derived as height_px // font_px = {value}"
+        else:
+            how = f"is {value}"
+        if not 1 <= value <= MAX_ROWS:
+            raise ValueError(f"rows {how}; it must be between 1 and {MAX_ROWS}")
+        return value
+
+    @field_validator("replacement")
+    @classmethod
+    def _check_replacement(cls, value: str | None, info: ValidationInfo) -> str | None:
+        encoding = info.data.get("encoding")
+        if encoding is None:
+            return value
+        codec = CODECS[encoding]
+        if value is None:
+            return DEFAULT_REPLACEMENT if _encodes(DEFAULT_REPLACEMENT, codec) else ASCII_REPLACEMENT
+        if len(value) != 1:
+            raise ValueError("replacement must be exactly one character")
+        if unicodedata.category(value)[0] in "CZM":  # control, format, space, mark
+            raise ValueError("replacement must be a visible character")
+        if not _encodes(value, codec):
+            # an explicit choice the board cannot show is a configuration mistake
+            raise ValueError(f"replacement {value!r} cannot be encoded in {encoding}")
+        return value
+
+    @property
+    def codec(self) -> str:
+        return CODECS[self.encoding]
+
+    @property
+    def charset(self) -> str:
+        return IANA_CHARSETS[self.encoding]
+
+
+def _encodes(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True

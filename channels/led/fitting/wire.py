@@ -1,0 +1,104 @@
+"""Byte formats of the LED feeds.
+
+feed.txt: every line ends CRLF, the last line of a page included; FF (0x0C) separates
+pages and is not a terminator, so the body is b"\\x0c".join(page_bytes(p) for p in pages)
+and splitting the body on 0x0C gives back each page's bytes exactly (feed.json's
+bytes_b64). FF, CR and LF never occur inside a multi-byte code of the supported
+encodings, so the split is safe. No BOM; empty rotation = b"".
+
+?header=1 line: crc16 and len describe the body without the header line, so crc16 is
+the CRC in `version` and a board can check the bytes that follow the header.
+
+feed.alpha: an emergency file (label "0") holds at most 125 body bytes; a longer
+emergency keeps its leading whole pages that fit, or, when even the first page does
+not fit, the first page's leading whole lines (the first line cut at 125 bytes at worst).
+"""
+
+from collections.abc import Sequence
+from typing import Literal
+
+from .fit import Page
+from .profile import SignProfile
+from .rotation import current_page
+
+__all__ = ["alpha_body", "alpha_packet", "crc16_arc", "current_page", "feed_txt"]
+__all__ += ["header_line", "page_bytes", "version_string"]
+
+CRLF = b"\r\n"
+FF = b"\x0c"
+EMERGENCY_LIMIT = 125
+
+
+def page_bytes(page: Page, profile: SignProfile) -> bytes:
+    # rstrip: no trailing spaces even for a Page built by hand
+    return b"".join(line.rstrip(" ").encode(profile.codec) + CRLF for line in page.lines)
+
+
+def feed_txt(pages: Sequence[Page], profile: SignProfile) -> bytes:
+    return FF.join(page_bytes(page, profile) for page in pages)
+
+
+def _crc16_arc_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1  # reflected poly 0x8005
+        table.append(crc)
+    return table
+
+
+_CRC_TABLE = _crc16_arc_table()
+
+
+def crc16_arc(data: bytes) -> int:
+    """CRC-16/ARC: poly 0x8005 reflected, init 0, no final xor; b"123456789" -> 0xBB3D."""
+    crc = 0
+    table = _CRC_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def version_string(seq: int, body: bytes) -> str:
+    return f"{seq}-{crc16_arc(body):04X}"
+
+
+def header_line(version: str, page_count: int, profile: SignProfile, body: bytes) -> bytes:
+    return (
+        f"#LED1 v={version} pages={page_count} cols={profile.cols} rows={profile.rows} "
+        f"enc={profile.charset} crc16={crc16_arc(body):04X} len={len(body)}\r\n"
+    ).encode("ascii")
+
+
+def alpha_body(pages: Sequence[Page], limit: int | None = None) -> bytes:
+    """Pages joined with FF, lines with CR, ASCII; cut to `limit` bytes as described above."""
+    encoded = [[line.rstrip(" ").encode("ascii") for line in page.lines] for page in pages]
+    whole = [b"\r".join(lines) for lines in encoded]
+    if limit is None:
+        return FF.join(whole)
+    kept = _leading_parts(whole, FF, limit)
+    if kept or not encoded:
+        return FF.join(kept)
+    return b"\r".join(_leading_parts(encoded[0], b"\r", limit)) or encoded[0][0][:limit]
+
+
+def _leading_parts(parts: list[bytes], separator: bytes, limit: int) -> list[bytes]:
+    kept: list[bytes] = []
+    size = -len(separator)
+    for part in parts:
+        size += len(separator) + len(part)
+        if size > limit:
+            break
+        kept.append(part)
+    return kept
+
+
+def alpha_packet(pages: Sequence[Page], mode: Literal["page", "scroll"], emergency: bool) -> bytes:
+    """One Alpha protocol "write text file" packet (ascii signs only)."""
+    label = b"0" if emergency else b"A"  # file 0 is the priority file
+    mode_char = b"b" if mode == "page" else b"a"  # b: hold, a: rotate
+    body = alpha_body(pages, EMERGENCY_LIMIT if emergency else None)
+    framed = b"\x02A" + label + b"\x1b " + mode_char + body + b"\x03"  # STX .. ETX
+    checksum = f"{sum(framed) & 0xFFFF:04X}".encode("ascii")
+    return b"\x00" * 5 + b"\x01Z00" + framed + checksum + b"\x04"

@@ -1,0 +1,46 @@
+"""Serving snapshots to devices: token check, conditional GET, last-seen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aiohttp import web
+
+from publisher import keys
+from publisher.auth import bearer
+from publisher.queue import Snapshot
+from publisher.services.devices import Device
+
+
+async def device_for(request: web.Request, kind: str, id_key: str = "device_id") -> Device:
+    """The device named in the path, if the token (?token= or Bearer) is its own."""
+    token = request.query.get("token") or bearer(request)
+    app = request.app
+    return await app[keys.DEVICES].authenticate(request.match_info[id_key], token, kind, app[keys.CLOCK]())
+
+
+def etag_matches(request: web.Request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    return any(tag.strip() in (etag, "*") for tag in header.split(","))
+
+
+def serve(
+    request: web.Request,
+    snap: Snapshot,
+    body: bytes | None = None,
+    content_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    etag: str | None = None,
+    cache_control: str = "no-cache",
+) -> web.Response:
+    """200 with the bytes, or 304 when the client already holds this version."""
+    tag = etag or snap.etag
+    out = {"ETag": tag, "Cache-Control": cache_control}
+    if headers:
+        out.update(headers)
+    if etag_matches(request, tag):
+        return web.Response(status=304, headers=out)
+    out["Content-Type"] = content_type or snap.content_type
+    return web.Response(body=snap.body if body is None else body, headers=out)

@@ -1,0 +1,122 @@
+"""GET /api/v1/openapi.json: OpenAPI 3.1 generated from the same pydantic models
+that validate the requests, so the document cannot drift from the checks."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from publisher.api.auth import Login
+from publisher.domain.notices import NoticeIn
+from publisher.http import json_response
+from publisher.services.devices import DeviceIn
+from publisher.services.notices import Comment, Reason
+
+routes = web.RouteTableDef()
+REF = "#/components/schemas/{model}"
+
+# Request models; a channel may add its own (the LED preview) before the first call.
+REQUEST_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def _request_models() -> dict[str, type[BaseModel]]:
+    return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Comment": Comment, "DeviceIn": DeviceIn,
+            **REQUEST_MODELS}
+
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array"}},
+        }
+    },
+}
+_OBJECT = {"type": "object", "additionalProperties": True}
+
+
+def _op(summary: str, body: str | None = None, ok: int = 200, auth: bool = True, params: list[dict[str, Any]] | None = None,
+        errors: tuple[int, ...] = (401, 403, 404, 409, 422)) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {str(ok): {"description": "OK", "content": {"application/json": {"schema": _OBJECT}}}}}
+    for status in errors if auth else tuple(e for e in errors if e != 401):
+        op["responses"][str(status)] = {"$ref": "#/components/responses/Error"}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model=body)}}}}
+    if params:
+        op["parameters"] = params
+    if not auth:
+        op["security"] = []
+    return op
+
+
+def _q(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema or {"type": "string"}}
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _paths() -> dict[str, Any]:
+    with_id = {"parameters": [_ID]}
+    return {
+        "/api/v1/auth/login": {"post": _op("Sign in; returns a bearer token and sets a session cookie", "Login", auth=False, errors=(400, 401, 422))},
+        "/api/v1/auth/logout": {"post": _op("End this token or session")},
+        "/api/v1/notices": {
+            "post": _op("Create a notice (status draft)", "NoticeIn", ok=201),
+            "get": _op("A page of notices, newest first", params=[
+                _q("status", "draft, in_review, live or withdrawn"), _q("category", "a catalog code"),
+                _q("q", "words in the title or the index number"),
+                _q("limit", "1 to 100", {"type": "integer", "minimum": 1, "maximum": 100}),
+                _q("cursor", "next_cursor of the previous page")]),
+        },
+        "/api/v1/notices/{id}": {**with_id, "get": _op("One notice"), "put": _op("Edit: a new draft revision", "NoticeIn")},
+        "/api/v1/notices/{id}/submit": {**with_id, "post": _op("Send the draft to review")},
+        "/api/v1/notices/{id}/approve": {**with_id, "post": _op("Approve the current review step", "Comment")},
+        "/api/v1/notices/{id}/reject": {**with_id, "post": _op("Send the revision back to draft", "Reason")},
+        "/api/v1/notices/{id}/withdraw": {**with_id, "post": _op("Take the notice off every channel", "Reason")},
+        "/api/v1/notices/{id}/history": {**with_id, "get": _op("Append-only events")},
+        "/api/v1/review-queue": {"get": _op("Revisions waiting for a step the caller may approve")},
+        "/api/v1/live": {"get": _op("The rotation a device would show at an instant", params=[
+            _q("channel", "portal, kiosk or led"), _q("device", "device id"),
+            _q("at", "ISO 8601 instant with an offset", {"type": "string", "format": "date-time"})])},
+        "/api/v1/devices": {"post": _op("Register a device; the token is shown once", "DeviceIn", ok=201),
+                            "get": _op("Devices with last_seen, last_version, online")},
+        "/api/v1/devices/{id}": {**with_id, "delete": _op("Revoke the device's token")},
+        **({"/api/v1/led/preview": {"post": _op("The pages a sign would show for a text", "LedPreview")}}
+           if "LedPreview" in REQUEST_MODELS else {}),
+        "/api/v1/openapi.json": {"get": _op("This document", auth=False, errors=())},
+    }
+
+
+@lru_cache(maxsize=1)
+def document() -> dict[str, Any]:
+    models = _request_models()
+    _, schemas = models_json_schema([(m, "validation") for m in models.values()], ref_template=REF)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "publisher staff API", "version": "1",
+                 "description": "Write notices, review them, and see what every channel shows. Errors use one shape."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": _paths(),
+        "components": {
+            "schemas": {**schemas.get("$defs", {}), "Error": _ERROR},
+            "responses": {"Error": {"description": "Refused", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "publisher_session"},
+            },
+        },
+    }
+
+
+@routes.get("/api/v1/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return json_response(document())

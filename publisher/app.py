@@ -1,0 +1,98 @@
+"""create_app(settings): the one place where the service is assembled."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timezone
+
+import aiohttp_jinja2
+import jinja2
+import structlog
+from aiohttp import web
+
+from channels.kiosk.routes import setup_kiosk
+from channels.led.routes import setup_led
+from channels.portal.routes import setup_portal
+from channels.profiles import register_profiles
+from publisher import keys
+from publisher.api import setup_api
+from publisher.auth import setup_sessions
+from publisher.http import MAX_BODY, errors_and_metrics
+from publisher.live_sync import LiveSync
+from publisher.metrics import Metrics
+from publisher.ops import setup_ops
+from publisher.queue import ContentQueue
+from publisher.scheduling import LIVE_SYNC, scheduler_ctx
+from publisher.services.devices import DeviceRegistry
+from publisher.services.notices import NoticeService
+from publisher.settings import Settings
+from publisher.store.engine import Database, make_engine
+from publisher.store.migrate import upgrade
+
+# aiohttp-session stores its storage under a string key (aiohttp >= 3.9 warns).
+warnings.filterwarnings("ignore", category=web.NotAppKeyWarning)
+log = structlog.get_logger("publisher.app")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Open the database, migrate it, and load what the read path serves from memory."""
+    db = app[keys.DB]
+    await upgrade(db.engine)
+    await app[keys.DEVICES].load()
+    await app[LIVE_SYNC].full()
+    log.info("ready", live_notices=len(app[keys.QUEUE].live), devices=len(app[keys.DEVICES].devices))
+    yield
+    await app[keys.DEVICES].flush()
+    await db.close()
+
+
+def create_app(
+    settings: Settings, clock: Callable[[], datetime] = utc_now, run_scheduler: bool = True
+) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY)
+    app[keys.SETTINGS] = settings
+    app[keys.CLOCK] = clock
+    app[keys.METRICS] = Metrics()
+
+    db = Database(make_engine(settings.database.url, settings.database.echo))
+    queue = ContentQueue(settings)
+    notices = NoticeService(db, settings)
+    sync = LiveSync(db, queue)
+    notices.listeners.append(sync.notice_changed)
+    app[keys.DB] = db
+    app[keys.QUEUE] = queue
+    app[keys.NOTICES] = notices
+    app[keys.DEVICES] = register_profiles(DeviceRegistry(db, settings))
+    app[LIVE_SYNC] = sync
+
+    # Order matters: the error/metrics middleware is outermost so that it counts and
+    # shapes everything, including refusals raised by the session layer.
+    app.middlewares.append(errors_and_metrics)
+    setup_sessions(app)
+
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.ChoiceLoader([
+            jinja2.PackageLoader("channels.portal", "templates"),
+        ]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "atom"]),
+        undefined=jinja2.StrictUndefined,
+    )
+
+    # Order matters: channels register their renderers and profile parsers before
+    # the database context loads devices and the live set.
+    setup_ops(app)
+    setup_api(app)
+    setup_portal(app)
+    setup_kiosk(app)
+    setup_led(app)
+
+    app.cleanup_ctx.append(database_ctx)
+    if run_scheduler:
+        app.cleanup_ctx.append(scheduler_ctx)
+    return app

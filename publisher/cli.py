@@ -1,0 +1,166 @@
+"""The `publisher` command: serve, user add, device add, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from publisher.errors import ApiError
+from publisher.logs import setup_logging
+from publisher.settings import ConfigError, Settings, load_settings
+
+T = TypeVar("T")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="publisher", description="Publishing service for a bureau's public notices")
+    parser.add_argument("--config", help="TOML config file (default: $PUBLISHER_CONFIG or config/default.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the service")
+    serve.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+    serve.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default from config: 8080)")
+    serve.add_argument("--demo", action="store_true", help="load the demo data set first and print its URLs")
+
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="action", required=True)
+    add_user = user.add_parser("add", help="create a staff account")
+    add_user.add_argument("name")
+    add_user.add_argument("--role", action="append", required=True, help="editor, reviewer, admin or a review step's role")
+    add_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add_user.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+
+    device = sub.add_parser("device", help="kiosks and LED signs").add_subparsers(dest="action", required=True)
+    add_device = device.add_parser("add", help="register a device and print its token once")
+    add_device.add_argument("id")
+    add_device.add_argument("--kind", required=True, choices=["kiosk", "led"])
+    add_device.add_argument("--location", required=True, help="a location code from the config")
+    add_device.add_argument("--name")
+    add_device.add_argument("--profile", help="the device profile as JSON (LED: see LED.md)")
+    add_device.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
+    upgrade = db.add_parser("upgrade", help="apply migrations")
+    upgrade.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+    return parser
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"publisher: {message}", file=sys.stderr)
+    return code
+
+
+async def _with_services(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    """Open the database (migrated) and hand `work` the service objects; close after."""
+    from channels.profiles import register_profiles
+    from publisher.services.devices import DeviceRegistry
+    from publisher.store.engine import Database, make_engine
+    from publisher.store.migrate import upgrade
+
+    db = Database(make_engine(settings.database.url))
+    try:
+        await upgrade(db.engine)
+        registry = register_profiles(DeviceRegistry(db, settings))
+        return await work(argparse.Namespace(db=db, devices=registry))
+    finally:
+        await db.close()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ApiError(422, "validation_failed", "password: use --password-stdin when not at a terminal")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat: ") != first:
+        raise ApiError(422, "validation_failed", "password: the two entries differ")
+    return first
+
+
+def _user_add(settings: Settings, args: argparse.Namespace) -> int:
+    from publisher.services import users
+
+    spec = users.parse_user(
+        {"username": args.name, "password": _read_password(args.password_stdin), "roles": args.role}, settings
+    )
+
+    async def work(s: Any) -> Any:
+        return await users.add_user(s.db, spec, datetime.now(timezone.utc))
+
+    who = asyncio.run(_with_services(settings, work))
+    print(f"user {who.username} added with roles {', '.join(sorted(who.roles))}")
+    return 0
+
+
+def _device_add(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        profile = json.loads(args.profile) if args.profile else None
+    except ValueError as exc:
+        return _fail(f"--profile is not valid JSON: {exc}")
+    data = {"id": args.id, "kind": args.kind, "location": args.location, "name": args.name, "profile": profile}
+
+    async def work(s: Any) -> Any:
+        return await s.devices.add(data, datetime.now(timezone.utc))
+
+    device, token = asyncio.run(_with_services(settings, work))
+    feed = f"/kiosk/v1/{device.id}/feed.json" if device.kind == "kiosk" else f"/led/v1/signs/{device.id}/feed.txt"
+    print(f"device {device.id} ({device.kind}) registered at {device.location}")
+    print(f"token (shown once, keep it): {token}")
+    print(f"feed: {feed}?token={token}")
+    return 0
+
+
+def _db_upgrade(settings: Settings) -> int:
+    async def work(_s: Any) -> None:
+        return None
+
+    asyncio.run(_with_services(settings, work))
+    print(f"database at {settings.database.url} is up to date")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from publisher.app import create_app
+
+    host = args.host or settings.server.host
+    port = args.port or settings.server.port
+    app = create_app(settings)
+    if args.demo:
+        from publisher.demo import demo_ctx
+
+        app.cleanup_ctx.append(demo_ctx(f"http://{host}:{port}"))
+    web.run_app(app, host=host, port=port, access_log=None, print=lambda text: print(text, flush=True))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(getattr(args, "config_sub", None) or args.config)
+        setup_logging(settings.log_format)
+        if args.command == "serve":
+            return _serve(settings, args)
+        if args.command == "user":
+            return _user_add(settings, args)
+        if args.command == "device":
+            return _device_add(settings, args)
+        return _db_upgrade(settings)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except ApiError as exc:
+        details = "".join(f"\n  {d.get('field', '')}: {d.get('message', '')}" for d in exc.details)
+        return _fail(f"{exc.message}{details}")
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}", 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

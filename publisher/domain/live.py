@@ -1,0 +1,32 @@
+"""A live notice as the channels see it: the approved revision plus what the public
+record needs (index number, when it first went live), pre-rendered once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from publisher.domain.notices import NoticeIn
+
+
+@dataclass(frozen=True, slots=True)
+class LiveNotice:
+    id: int
+    index_no: str
+    revision: int
+    content: NoticeIn
+    # First approval: "start absent" counts from here, and it never moves on edits.
+    first_live_at: datetime
+    # Approval of the revision now live (the "updated" date of the public record).
+    live_since: datetime
+    body_html: str
+    # Lower-cased, Simplified-folded title+summary+body+numbers, for search.
+    search_text: str
+
+    @property
+    def start(self) -> datetime:
+        return self.content.schedule.start or self.first_live_at
+
+    @property
+    def end(self) -> datetime | None:
+        return self.content.schedule.end

@@ -1,0 +1,83 @@
+"""What staff write: the NoticeIn model and its limits.
+
+Codes of the catalog and locations are checked against the configuration passed
+as validation context ({"catalog": set, "locations": set}); stored revisions are
+re-read without context because the configuration may have moved on since.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from publisher.domain.schedule import Schedule
+
+Priority = Literal["normal", "urgent", "emergency"]
+ChannelName = Literal["portal", "kiosk", "led"]
+CHANNELS: tuple[ChannelName, ...] = ("portal", "kiosk", "led")
+# Higher wins: emergency beats urgent beats normal.
+PRIORITY_RANK: dict[str, int] = {"normal": 0, "urgent": 1, "emergency": 2}
+
+Keyword = Annotated[str, Field(min_length=1, max_length=50)]
+
+
+class NoticeMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_number: Annotated[str, Field(max_length=100)] | None = None
+    issuing_org: Annotated[str, Field(max_length=200)] | None = None
+    issued_on: date | None = None
+    keywords: list[Keyword] = Field(default_factory=list, max_length=50)
+
+
+class NoticeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    summary: Annotated[str, Field(max_length=500)] | None = None
+    body: Annotated[str, Field(max_length=100_000)] = ""
+    category: Annotated[str, Field(min_length=1, max_length=40)]
+    channels: list[ChannelName] = Field(default_factory=lambda: list(CHANNELS), min_length=1, max_length=3)
+    locations: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=1000)
+    priority: Priority = "normal"
+    led_text: Annotated[str, Field(max_length=500)] | None = None
+    schedule: Schedule = Field(default_factory=Schedule)
+    meta: NoticeMeta = Field(default_factory=NoticeMeta)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("catalog")
+        if known is not None and value not in known:
+            raise ValueError(f"unknown catalog category {value!r}; known: {', '.join(sorted(known))}")
+        return value
+
+    @field_validator("locations")
+    @classmethod
+    def _known_locations(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        known = (info.context or {}).get("locations")
+        if known is not None:
+            unknown = [code for code in value if code not in known]
+            if unknown:
+                raise ValueError(f"unknown location codes {unknown}; known: {', '.join(sorted(known))}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("channels")
+    @classmethod
+    def _unique_channels(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("summary", "led_text")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def led_source(self) -> str:
+        """The text LED boards show: the short LED text, else the title."""
+        return self.led_text or self.title
+
+    def targets(self, channel: str, location: str) -> bool:
+        return channel in self.channels and (not self.locations or location in self.locations)

@@ -1,0 +1,53 @@
+"""The contract's error shape: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class ApiError(Exception):
+    """A refusal the caller can act on. Raised anywhere; rendered by the error middleware."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(body)"
+
+
+def from_validation(exc: ValidationError, prefix: tuple[Any, ...] = ()) -> ApiError:
+    """422 whose message names every bad field."""
+    details = []
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = prefix + tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
+        msg = err["msg"].removeprefix("Value error, ")
+        details.append({"field": field_path(loc), "message": msg, "type": err["type"]})
+    fields = ", ".join(dict.fromkeys(d["field"] for d in details))
+    first = details[0]["message"] if details else "invalid"
+    return ApiError(422, "validation_failed", f"invalid {fields}: {first}", details)
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found")
+
+
+def forbidden(message: str, code: str = "forbidden") -> ApiError:
+    return ApiError(403, code, message)
+
+
+def conflict(message: str, code: str = "conflict") -> ApiError:
+    return ApiError(409, code, message)
+
+
+def unauthorized(message: str = "authentication required") -> ApiError:
+    return ApiError(401, "unauthorized", message)

@@ -1,0 +1,109 @@
+"""HTTP plumbing shared by every route: JSON in and out, the error middleware."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from time import perf_counter
+from typing import Any
+
+import structlog
+from aiohttp import web
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
+from publisher import keys
+from publisher.errors import ApiError
+
+log = structlog.get_logger("publisher.http")
+
+MAX_BODY = 1024 * 1024
+# Paths whose errors are JSON in the contract's shape; everything else is a page.
+JSON_PREFIXES = ("/api/", "/kiosk/v1/", "/led/v1/")
+_aware = TypeAdapter(AwareDatetime)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        body=dumps(data).encode(), status=status, content_type="application/json", charset="utf-8", headers=headers
+    )
+
+
+def error_response(request: web.Request, err: ApiError) -> web.Response:
+    if request.path.startswith(JSON_PREFIXES):
+        headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+        return json_response(err.body(), status=err.status, headers=headers)
+    text = f"<!doctype html><meta charset=utf-8><title>{err.status}</title><h1>{err.status}</h1><p>{_escape(err.message)}</p>"
+    return web.Response(text=text, status=err.status, content_type="text/html")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type"}
+
+
+@web.middleware
+async def errors_and_metrics(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Order matters: outermost, so that it times and counts everything, and turns
+    any refusal into the contract's error shape."""
+    started = perf_counter()
+    try:
+        response = await handler(request)
+    except ApiError as err:
+        response = error_response(request, err)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = _HTTP_CODES.get(exc.status, "http_error")
+        response = error_response(request, ApiError(exc.status, code, exc.reason if exc.status != 413 else "request body is larger than 1 MiB"))
+    except Exception:
+        log.exception("unhandled error", path=request.path, method=request.method)
+        response = error_response(request, ApiError(500, "internal_error", "internal error; it has been logged"))
+    request.app[keys.METRICS].observe(request, response.status, perf_counter() - started)
+    return response
+
+
+async def json_body(request: web.Request) -> Any:
+    """The request body as JSON: 413 over 1 MiB, 400 when malformed."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise ApiError(413, "body_too_large", "request body is larger than 1 MiB")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise ApiError(413, "body_too_large", "request body is larger than 1 MiB") from None
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"request body is not valid JSON: {exc}") from None
+
+
+def parse_instant(value: str, field: str) -> datetime:
+    """An ISO 8601 instant with an offset; anything else is a 422 naming the field."""
+    try:
+        return _aware.validate_python(value)
+    except ValidationError as exc:
+        msg = exc.errors()[0]["msg"]
+        raise ApiError(422, "validation_failed", f"invalid {field}: {msg}",
+                       [{"field": field, "message": msg, "type": exc.errors()[0]["type"]}]) from None
+
+
+def int_param(request: web.Request, name: str, default: int | None, lo: int, hi: int) -> int | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not lo <= value <= hi:
+        raise ApiError(422, "validation_failed", f"invalid {name}: must be a whole number from {lo} to {hi}",
+                       [{"field": name, "message": f"must be a whole number from {lo} to {hi}", "type": "int_range"}])
+    return value

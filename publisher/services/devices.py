@@ -1,0 +1,210 @@
+"""Kiosks and LED signs: registration, token checks, last-seen tracking.
+
+Feed requests must not touch the database, so the registry keeps every device in
+memory; a device registered by the CLI while the service runs is found by a
+database look-up on first contact (with a short negative cache so that a board
+polling with a wrong id cannot turn each poll into a query). Last-seen times are
+kept in memory and flushed in batches.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from publisher.errors import conflict, from_validation, not_found, unauthorized
+from publisher.passwords import new_token, token_hash
+from publisher.settings import Settings
+from publisher.store.engine import Database
+from publisher.store.tables import devices
+
+DeviceKind = Literal["kiosk", "led"]
+_NEGATIVE_TTL = timedelta(seconds=10)
+
+
+class DeviceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    kind: DeviceKind
+    location: Annotated[str, Field(min_length=1, max_length=40)]
+    name: Annotated[str, Field(max_length=200)] | None = None
+    profile: dict[str, Any] | None = None
+
+    @field_validator("location")
+    @classmethod
+    def _known_location(cls, value: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("locations")
+        if known is not None and value not in known:
+            raise ValueError(f"unknown location {value!r}; known: {', '.join(sorted(known))}")
+        return value
+
+
+@dataclass(slots=True)
+class Device:
+    id: str
+    kind: str
+    location: str
+    name: str | None
+    profile: dict[str, Any]
+    token_hash: str | None
+    created_at: datetime
+    last_seen: datetime | None = None
+    last_version: str | None = None
+    # Parsed, channel-specific profile (e.g. an LED SignProfile), set by the registry.
+    settings: Any = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.token_hash is None
+
+
+ProfileParser = Any  # a pydantic model class: model_validate(dict) -> profile
+
+
+class DeviceRegistry:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.devices: dict[str, Device] = {}
+        self.profiles: dict[str, ProfileParser] = {}
+        self._misses: dict[str, datetime] = {}
+        self._dirty: set[str] = set()
+
+    # -- loading ---------------------------------------------------------------
+    def _device(self, row: Any) -> Device:
+        device = Device(
+            id=row.id, kind=row.kind, location=row.location, name=row.name, profile=row.profile or {},
+            token_hash=row.token_hash, created_at=row.created_at, last_seen=row.last_seen, last_version=row.last_version,
+        )
+        parser = self.profiles.get(device.kind)
+        device.settings = parser.model_validate(device.profile) if parser else None
+        return device
+
+    async def load(self) -> None:
+        async with self.db.read() as conn:
+            rows = list(await conn.execute(select(devices)))
+        self.devices = {row.id: self._device(row) for row in rows}
+
+    async def _find(self, device_id: str, now: datetime) -> Device | None:
+        device = self.devices.get(device_id)
+        if device is not None:
+            return device
+        missed = self._misses.get(device_id)
+        if missed is not None and now - missed < _NEGATIVE_TTL:
+            return None
+        async with self.db.read() as conn:
+            row = (await conn.execute(select(devices).where(devices.c.id == device_id))).first()
+        if row is None:
+            if len(self._misses) > 10_000:
+                self._misses.clear()
+            self._misses[device_id] = now
+            return None
+        device = self.devices[device_id] = self._device(row)
+        return device
+
+    # -- the feed path ---------------------------------------------------------
+    async def authenticate(self, device_id: str, token: str | None, kind: str, now: datetime) -> Device:
+        """404 for an unknown device (or one of another kind), 401 for a bad token."""
+        device = self.devices.get(device_id) or await self._find(device_id, now)
+        if device is None or device.kind != kind:
+            raise not_found(f"{'sign' if kind == 'led' else 'device'} {device_id!r}")
+        if not token or device.token_hash is None or not hmac.compare_digest(device.token_hash, token_hash(token)):
+            raise unauthorized("a valid device token is required")
+        return device
+
+    def seen(self, device: Device, version: str, now: datetime) -> None:
+        device.last_seen = now
+        device.last_version = version
+        self._dirty.add(device.id)
+
+    async def flush(self) -> int:
+        """Write the batched last-seen times; returns how many devices were written."""
+        dirty, self._dirty = self._dirty, set()
+        rows = [self.devices[d] for d in dirty if d in self.devices]
+        if not rows:
+            return 0
+        async with self.db.write() as conn:
+            for d in rows:
+                await conn.execute(
+                    update(devices).where(devices.c.id == d.id).values(last_seen=d.last_seen, last_version=d.last_version)
+                )
+        return len(rows)
+
+    # -- management ------------------------------------------------------------
+    def parse(self, data: Any) -> DeviceIn:
+        try:
+            device = DeviceIn.model_validate(data, context={"locations": self.settings.location_codes})
+        except ValidationError as exc:
+            raise from_validation(exc) from None
+        parser = self.profiles.get(device.kind)
+        if parser is not None:
+            try:
+                device.profile = parser.model_validate(device.profile or {}).model_dump(mode="json")
+            except ValidationError as exc:
+                raise from_validation(exc, ("profile",)) from None
+        return device
+
+    async def add(self, data: Any, now: datetime, token: str | None = None) -> tuple[Device, str]:
+        """Register a device; the token (random unless given, as the demo does) is shown once."""
+        spec = self.parse(data)
+        token = token or new_token()
+        values = dict(
+            id=spec.id, kind=spec.kind, location=spec.location, name=spec.name, profile=spec.profile or {},
+            token_hash=token_hash(token), created_at=now, revoked_at=None,
+        )
+        async with self.db.write() as conn:
+            existing = (await conn.execute(select(devices).where(devices.c.id == spec.id).with_for_update())).first()
+            if existing is not None and existing.token_hash is not None:
+                raise conflict(f"device {spec.id!r} exists already", code="duplicate_device")
+            # A revoked id may be registered again, with a new token.
+            insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            stmt = insert_fn(devices).values(**values)
+            await conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+            row = (await conn.execute(select(devices).where(devices.c.id == spec.id))).one()
+        device = self.devices[spec.id] = self._device(row)
+        self._misses.pop(spec.id, None)
+        return device, token
+
+    async def revoke(self, device_id: str, now: datetime) -> Device:
+        async with self.db.write() as conn:
+            result = await conn.execute(
+                update(devices).where(devices.c.id == device_id, devices.c.token_hash.is_not(None))
+                .values(token_hash=None, revoked_at=now)
+            )
+            if result.rowcount == 0:
+                raise not_found(f"device {device_id!r}")
+            row = (await conn.execute(select(devices).where(devices.c.id == device_id))).one()
+        device = self.devices[device_id] = self._device(row)
+        return device
+
+    def poll_interval(self, device: Device) -> int:
+        timings = self.settings.devices
+        return timings.led_poll_s if device.kind == "led" else timings.kiosk_poll_s
+
+    def describe(self, device: Device, now: datetime, current_version: str | None) -> dict[str, Any]:
+        interval = self.poll_interval(device)
+        online = device.last_seen is not None and now - device.last_seen <= timedelta(
+            seconds=interval * self.settings.devices.online_polls
+        )
+        return {
+            "id": device.id,
+            "kind": device.kind,
+            "location": device.location,
+            "name": device.name,
+            "profile": device.profile,
+            "revoked": device.revoked,
+            "last_seen": device.last_seen.astimezone(self.settings.tz).isoformat() if device.last_seen else None,
+            "last_version": device.last_version,
+            "current_version": current_version,
+            "online": online,
+            "stale": bool(online and current_version and device.last_version != current_version),
+        }
+

@@ -1,0 +1,269 @@
+"""Writing notices: create, edit, submit, approve, reject, withdraw.
+
+Each call is one transaction that appends its event; the notice row is locked first
+(FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite) so two reviewers cannot both
+approve the same step. After a commit that changes what the public can see, the
+content queue is told which notice moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from publisher.domain import workflow
+from publisher.domain.notices import NoticeIn
+from publisher.errors import ApiError, forbidden, from_validation, not_found
+from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
+from publisher.services.users import Principal
+from publisher.settings import Settings
+from publisher.store.engine import Database
+from publisher.store.tables import data_state, events, index_sequences, notices, revisions
+
+# Called inside the approving transaction with the revision about to go live; raises
+# ApiError (422) to refuse, e.g. LED text that a strict sign cannot show.
+ApprovalGuard = Callable[[NoticeIn], None]
+ChangeListener = Callable[[int], Awaitable[None]]
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class Comment(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+def parse(model: type[BaseModel], data: Any, context: dict[str, Any] | None = None) -> Any:
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+
+
+class NoticeService:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.reader = NoticeReader(settings)
+        self.chain = [workflow.Step(s.name, s.role) for s in settings.review_chain]
+        self.guards: list[ApprovalGuard] = []
+        self.listeners: list[ChangeListener] = []
+
+    def parse_notice(self, data: Any) -> NoticeIn:
+        context = {"catalog": self.settings.catalog_codes, "locations": self.settings.location_codes}
+        return parse(NoticeIn, data, context)
+
+    async def _changed(self, notice_id: int) -> None:
+        for listener in self.listeners:
+            await listener(notice_id)
+
+    # -- reads -----------------------------------------------------------------
+    async def get(self, notice_id: int) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            return await self.reader.one(conn, notice_id)
+
+    # -- writes ----------------------------------------------------------------
+    async def create(self, who: Principal, data: Any, now: datetime) -> dict[str, Any]:
+        _require(who, workflow.EDIT_ROLES, "writing notices")
+        notice = self.parse_notice(data)
+        async with self.db.write() as conn:
+            notice_id = (
+                await conn.execute(
+                    insert(notices).values(
+                        status="draft", category=notice.category, title=notice.title,
+                        created_by=who.id, created_at=now, updated_at=now,
+                    )
+                )
+            ).inserted_primary_key[0]
+            rev_id = await self._new_revision(conn, notice_id, 1, notice, who, now)
+            await conn.execute(update(notices).where(notices.c.id == notice_id).values(pending_revision_id=rev_id))
+            await _event(conn, notice_id, rev_id, 1, who, now, "create")
+        return await self.get(notice_id)
+
+    async def update(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
+        _require(who, workflow.EDIT_ROLES, "editing notices")
+        notice = self.parse_notice(data)
+        async with self.db.write() as conn:
+            row, pending_rev, pending = await self._lock(conn, notice_id)
+            workflow.check_edit(row.status, pending)
+            if pending_rev is not None:  # a draft: edited in place, its authors grow
+                authors = sorted(set(pending_rev.authors) | {who.id})
+                await conn.execute(
+                    update(revisions).where(revisions.c.id == pending_rev.id)
+                    .values(content=_content(notice), authors=authors, updated_at=now)
+                )
+                rev_id, number = pending_rev.id, pending_rev.number
+            else:  # live: a new draft revision; the live one stays live
+                number = (await conn.execute(
+                    select(func.max(revisions.c.number)).where(revisions.c.notice_id == notice_id)
+                )).scalar_one() + 1
+                rev_id = await self._new_revision(conn, notice_id, number, notice, who, now)
+            await conn.execute(
+                update(notices).where(notices.c.id == notice_id).values(
+                    pending_revision_id=rev_id, title=notice.title, updated_at=now,
+                    category=notice.category if row.status != "live" else row.category,
+                )
+            )
+            await _event(conn, notice_id, rev_id, number, who, now, "edit")
+        return await self.get(notice_id)
+
+    async def submit(self, who: Principal, notice_id: int, now: datetime) -> dict[str, Any]:
+        _require(who, workflow.EDIT_ROLES, "submitting notices")
+        async with self.db.write() as conn:
+            row, rev, pending = await self._lock(conn, notice_id)
+            workflow.check_submit(row.status, pending)
+            await conn.execute(
+                update(revisions).where(revisions.c.id == rev.id).values(
+                    state="in_review", review_round=rev.review_round + 1, current_step=0, updated_at=now
+                )
+            )
+            status = "in_review" if row.status == "draft" else row.status
+            await conn.execute(update(notices).where(notices.c.id == notice_id).values(status=status, updated_at=now))
+            await _event(conn, notice_id, rev.id, rev.number, who, now, "submit", review_round=rev.review_round + 1)
+        return await self.get(notice_id)
+
+    async def approve(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
+        comment = parse(Comment, data or {}).comment
+        async with self.db.write() as conn:
+            row, rev, pending = await self._lock(conn, notice_id)
+            last = workflow.check_approve(self.chain, row.status, pending, who.id, who.roles)
+            step = rev.current_step
+            await _event(conn, notice_id, rev.id, rev.number, who, now, "approve", step, comment, rev.review_round)
+            if last:
+                content = NoticeIn.model_validate(rev.content)
+                for guard in self.guards:
+                    guard(content)
+                await self._go_live(conn, row, rev, content, now)
+                await _event(conn, notice_id, rev.id, rev.number, who, now, "publish", review_round=rev.review_round)
+            else:
+                await conn.execute(
+                    update(revisions).where(revisions.c.id == rev.id).values(current_step=step + 1, updated_at=now)
+                )
+                await conn.execute(update(notices).where(notices.c.id == notice_id).values(updated_at=now))
+        if last:
+            await self._changed(notice_id)
+        return await self.get(notice_id)
+
+    async def reject(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
+        reason = parse(Reason, data).reason
+        async with self.db.write() as conn:
+            row, rev, pending = await self._lock(conn, notice_id)
+            workflow.check_reject(self.chain, row.status, pending, who.roles)
+            await conn.execute(
+                update(revisions).where(revisions.c.id == rev.id).values(state="draft", current_step=0, updated_at=now)
+            )
+            status = "draft" if row.status == "in_review" else row.status
+            await conn.execute(update(notices).where(notices.c.id == notice_id).values(status=status, updated_at=now))
+            await _event(conn, notice_id, rev.id, rev.number, who, now, "reject", rev.current_step, reason, rev.review_round)
+        return await self.get(notice_id)
+
+    async def withdraw(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
+        reason = parse(Reason, data).reason
+        async with self.db.write() as conn:
+            row, _rev, _pending = await self._lock(conn, notice_id)
+            workflow.check_withdraw(row.status, who.roles)
+            await conn.execute(
+                update(notices).where(notices.c.id == notice_id).values(status="withdrawn", withdrawn_at=now, updated_at=now)
+            )
+            await _bump_data(conn)
+            await _event(conn, notice_id, row.live_revision_id, None, who, now, "withdraw", comment=reason)
+        await self._changed(notice_id)
+        return await self.get(notice_id)
+
+    # -- helpers ---------------------------------------------------------------
+    async def _lock(self, conn: AsyncConnection, notice_id: int) -> tuple[Any, Any, workflow.Pending | None]:
+        row = (await conn.execute(select(notices).where(notices.c.id == notice_id).with_for_update())).first()
+        if row is None:
+            raise not_found(f"notice {notice_id}")
+        rev = None
+        if row.pending_revision_id is not None:
+            rev = (await conn.execute(select(revisions).where(revisions.c.id == row.pending_revision_id))).first()
+        approvals = await approvals_by_revision(conn, [rev] if rev is not None else [])
+        return row, rev, pending_of(rev, approvals.get(rev.id, {}) if rev is not None else {})
+
+    async def _new_revision(
+        self, conn: AsyncConnection, notice_id: int, number: int, notice: NoticeIn, who: Principal, now: datetime
+    ) -> int:
+        result = await conn.execute(
+            insert(revisions).values(
+                notice_id=notice_id, number=number, state="draft", content=_content(notice), authors=[who.id],
+                review_round=0, current_step=0, created_at=now, updated_at=now,
+            )
+        )
+        return result.inserted_primary_key[0]
+
+    async def _go_live(self, conn: AsyncConnection, row: Any, rev: Any, content: NoticeIn, now: datetime) -> None:
+        if row.live_revision_id is not None:
+            await conn.execute(update(revisions).where(revisions.c.id == row.live_revision_id).values(state="superseded"))
+        await conn.execute(
+            update(revisions).where(revisions.c.id == rev.id).values(state="approved", approved_at=now, updated_at=now)
+        )
+        values: dict[str, Any] = dict(
+            status="live", live_revision_id=rev.id, pending_revision_id=None, category=content.category,
+            title=content.title, live_since=now, updated_at=now,
+        )
+        if row.first_live_at is None:
+            values["first_live_at"] = now
+        if row.index_no is None:
+            values["index_no"] = await self._next_index_no(conn, now)
+        await conn.execute(update(notices).where(notices.c.id == row.id).values(**values))
+        await _bump_data(conn)
+
+    async def _next_index_no(self, conn: AsyncConnection, now: datetime) -> str:
+        year = now.astimezone(self.settings.tz).year
+        insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        await conn.execute(insert_fn(index_sequences).values(year=year, last_seq=0).on_conflict_do_nothing())
+        seq = (
+            await conn.execute(
+                update(index_sequences).where(index_sequences.c.year == year)
+                .values(last_seq=index_sequences.c.last_seq + 1).returning(index_sequences.c.last_seq)
+            )
+        ).scalar_one()
+        org = self.settings.organization
+        return workflow.index_number(org.index_template, org.code, year, seq)
+
+
+def _require(who: Principal, roles: tuple[str, ...], what: str) -> None:
+    if not who.has(*roles):
+        raise forbidden(f"{what} needs the role {' or '.join(repr(r) for r in roles)}")
+
+
+def _content(notice: NoticeIn) -> dict[str, Any]:
+    return notice.model_dump(mode="json", by_alias=True)
+
+
+async def _bump_data(conn: AsyncConnection) -> None:
+    await conn.execute(update(data_state).where(data_state.c.id == 1).values(revision=data_state.c.revision + 1))
+
+
+async def _event(
+    conn: AsyncConnection,
+    notice_id: int,
+    revision_id: int | None,
+    revision_number: int | None,
+    who: Principal,
+    now: datetime,
+    action: str,
+    step: int | None = None,
+    comment: str | None = None,
+    review_round: int | None = None,
+) -> None:
+    await conn.execute(
+        insert(events).values(
+            notice_id=notice_id, revision_id=revision_id, revision_number=revision_number, actor_id=who.id,
+            at=now, action=action, step=step, comment=comment, review_round=review_round,
+        )
+    )
+
+
+__all__ = ["ApiError", "NoticeService"]

@@ -1,0 +1,216 @@
+"""Configuration: one TOML file, overridable by PUBLISHER_<SECTION>__<KEY> variables.
+
+Every model forbids unknown keys, so a typo stops start-up with the key's name
+instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG = Path("config/default.toml")
+
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organization(Strict):
+    name: Name = "江門市人力資源和社會保障局"
+    code: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")] = "007227429"
+    index_template: str = "{org_code}/{year}-{seq:05d}"
+
+    @field_validator("index_template")
+    @classmethod
+    def _template_formats(cls, value: str) -> str:
+        # Index numbers are permanent, so a template that cannot be formatted must
+        # fail at start-up, not at the first approval.
+        try:
+            value.format(org_code="X", year=2026, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"cannot be formatted with org_code, year, seq: {exc}") from None
+        if "{seq" not in value:
+            raise ValueError("must contain {seq} so that numbers are unique")
+        return value
+
+
+class CatalogCategory(Strict):
+    code: Code
+    name: Name
+
+
+class Location(Strict):
+    code: Code
+    name: Name
+
+
+class ReviewStep(Strict):
+    name: Name
+    role: Code
+
+
+class Database(Strict):
+    url: str = "sqlite+aiosqlite:///var/publisher.db"
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+
+class Server(Strict):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    public_url: str | None = None
+
+
+class Security(Strict):
+    # Empty: a key is generated once and kept in data_dir/session.key.
+    session_secret: str = ""
+    token_ttl_hours: Annotated[int, Field(ge=1, le=24 * 90)] = 24 * 7
+
+
+class DeviceTimings(Strict):
+    kiosk_poll_s: Annotated[int, Field(ge=1, le=3600)] = 30
+    led_poll_s: Annotated[int, Field(ge=1, le=3600)] = 60
+    online_polls: Annotated[int, Field(ge=1, le=100)] = 3
+    last_seen_flush_s: Annotated[float, Field(gt=0, le=600)] = 10.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        env_prefix="PUBLISHER_",
+        env_nested_delimiter="__",
+        frozen=True,
+    )
+
+    timezone: str = "Asia/Shanghai"
+    data_dir: Path = Path("var")
+    log_format: Literal["json", "console"] = "console"
+    organization: Organization = Organization()
+    catalog: list[CatalogCategory] = Field(default_factory=list, max_length=100)
+    locations: list[Location] = Field(default_factory=list, max_length=1000)
+    review_chain: list[ReviewStep] = Field(
+        default_factory=lambda: [ReviewStep(name="保密審查", role="reviewer")], min_length=1, max_length=10
+    )
+    database: Database = Database()
+    server: Server = Server()
+    security: Security = Security()
+    devices: DeviceTimings = DeviceTimings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> "Settings":
+        for field in ("catalog", "locations"):
+            codes = [item.code for item in getattr(self, field)]
+            dupes = sorted({c for c in codes if codes.count(c) > 1})
+            if dupes:
+                raise ValueError(f"{field}: duplicate codes {dupes}")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the file; explicit keyword arguments (tests) beat both.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    # Derived lookups used on hot paths; cheap because the model is frozen.
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def catalog_codes(self) -> set[str]:
+        return {c.code for c in self.catalog}
+
+    @property
+    def location_codes(self) -> set[str]:
+        return {loc.code for loc in self.locations}
+
+    def category_name(self, code: str) -> str:
+        return next((c.name for c in self.catalog if c.code == code), code)
+
+    def location_name(self, code: str) -> str:
+        return next((loc.name for loc in self.locations if loc.code == code), code)
+
+
+class ConfigError(Exception):
+    """Start-up stops with this; its message names every bad key."""
+
+
+def config_path(path: str | Path | None = None) -> Path:
+    return Path(path or os.environ.get("PUBLISHER_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:
+    """Read the TOML file at `path`, then the environment, then `overrides`."""
+    toml_file = config_path(path)
+    _refuse_unknown_env()
+    if not toml_file.is_file():
+        raise ConfigError(f"config file not found: {toml_file}")
+
+    class FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=toml_file)
+
+    try:
+        return FileSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(exc, prefix=str(toml_file))) from None
+    except ValueError as exc:  # malformed TOML
+        raise ConfigError(f"{toml_file}: {exc}") from None
+
+
+# Variables with our prefix that are not configuration keys.
+_ENV_NOT_CONFIG = {"PUBLISHER_CONFIG"}
+
+
+def _refuse_unknown_env() -> None:
+    # pydantic-settings ignores unknown top-level variables; a mistyped override
+    # would then silently do nothing, so name it instead.
+    known = {name.upper() for name in Settings.model_fields}
+    for var in os.environ:
+        if not var.startswith("PUBLISHER_") or var in _ENV_NOT_CONFIG or var.startswith("PUBLISHER_TEST_"):
+            continue
+        section = var.removeprefix("PUBLISHER_").split("__", 1)[0]
+        if section not in known:
+            raise ConfigError(f"environment: {var}: unknown configuration key {section.lower()!r}")
+
+
+def describe_errors(exc: ValidationError, prefix: str) -> str:
+    lines = [f"{prefix}: invalid configuration"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(root)"
+        lines.append(f"  {key}: {err['msg']}")
+    return "\n".join(lines)

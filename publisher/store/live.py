@@ -1,0 +1,55 @@
+"""Loading the live set from the database into LiveNotice values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from publisher.domain.live import LiveNotice
+from publisher.domain.markup import plain_text, render_body
+from publisher.domain.notices import NoticeIn
+from publisher.domain.search import fold
+from publisher.store.tables import data_state, notices, revisions
+
+
+def live_notice(row: Any) -> LiveNotice:
+    content = NoticeIn.model_validate(row.content)
+    meta = content.meta
+    searchable = " ".join(
+        filter(None, [content.title, content.summary, plain_text(content.body), row.index_no, meta.doc_number,
+                      meta.issuing_org, " ".join(meta.keywords)])
+    )
+    return LiveNotice(
+        id=row.id,
+        index_no=row.index_no,
+        revision=row.number,
+        content=content,
+        first_live_at=row.first_live_at,
+        live_since=row.live_since,
+        body_html=render_body(content.body),
+        search_text=fold(searchable),
+    )
+
+
+def _query() -> Any:
+    return (
+        select(notices.c.id, notices.c.index_no, notices.c.first_live_at, notices.c.live_since,
+               revisions.c.content, revisions.c.number)
+        .join(revisions, revisions.c.id == notices.c.live_revision_id)
+        .where(notices.c.status == "live")
+    )
+
+
+async def load_live(conn: AsyncConnection) -> list[LiveNotice]:
+    return [live_notice(row) for row in await conn.execute(_query().order_by(notices.c.id))]
+
+
+async def load_one(conn: AsyncConnection, notice_id: int) -> LiveNotice | None:
+    row = (await conn.execute(_query().where(notices.c.id == notice_id))).first()
+    return live_notice(row) if row else None
+
+
+async def data_revision(conn: AsyncConnection) -> int:
+    return (await conn.execute(select(data_state.c.revision).where(data_state.c.id == 1))).scalar_one()

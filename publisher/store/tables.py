@@ -1,0 +1,137 @@
+"""The schema, in SQLAlchemy Core. Alembic migrations mirror it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from publisher.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    # Bumped to end every session and token of the user at once.
+    Column("session_epoch", Integer, nullable=False, default=0),
+    Column("language", String(16), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    # Only the SHA-256 of a token is stored; the token itself is shown once.
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("index_no", String(80), nullable=True, unique=True),
+    Column("status", String(16), nullable=False),  # draft | in_review | live | withdrawn
+    Column("category", String(40), nullable=False),
+    # Title of the newest revision, so that staff lists and search need no JSON.
+    Column("title", String(200), nullable=False),
+    Column("live_revision_id", Integer, nullable=True),
+    Column("pending_revision_id", Integer, nullable=True),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # When a revision of it first became live: "start absent" counts from here.
+    Column("first_live_at", UTCDateTime, nullable=True),
+    Column("live_since", UTCDateTime, nullable=True),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Index("ix_notices_status_id", "status", "id"),
+)
+
+revisions = Table(
+    "revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notice_id", Integer, ForeignKey("notices.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("state", String(16), nullable=False),  # draft | in_review | approved | superseded
+    Column("content", JSON, nullable=False),  # NoticeIn as JSON
+    Column("authors", JSON, nullable=False),  # user ids who wrote this revision
+    Column("review_round", Integer, nullable=False, default=0),
+    Column("current_step", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("approved_at", UTCDateTime, nullable=True),
+    Index("ix_revisions_notice", "notice_id", "number", unique=True),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notice_id", Integer, ForeignKey("notices.id", ondelete="CASCADE"), nullable=False),
+    Column("revision_id", Integer, nullable=True),
+    Column("revision_number", Integer, nullable=True),
+    Column("actor_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("action", String(24), nullable=False),
+    Column("step", Integer, nullable=True),
+    Column("review_round", Integer, nullable=True),
+    Column("comment", Text, nullable=True),
+    Index("ix_events_notice", "notice_id", "id"),
+)
+
+index_sequences = Table(
+    "index_sequences",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # kiosk | led
+    Column("location", String(40), nullable=False),
+    Column("name", String(200), nullable=True),
+    Column("profile", JSON, nullable=False),
+    Column("token_hash", String(64), nullable=True, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_seen", UTCDateTime, nullable=True),
+    Column("last_version", String(80), nullable=True),
+)
+
+# One row: bumped by every write that changes what any channel could show, so that
+# other instances (and a polled fallback) can tell that the live set moved.
+data_state = Table(
+    "data_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False),
+)
