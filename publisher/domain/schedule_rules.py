@@ -156,7 +156,7 @@ class Occurrences:
             i += 1
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def occurrences(body: str, dtstart: datetime, until: datetime | None) -> Occurrences:
     return Occurrences(body, dtstart, until)
 
@@ -175,7 +175,7 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
     first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
     if wall(first, tz) == local:
         return first
-    return offset_change(local.replace(tzinfo=tz, fold=1).astimezone(UTC), first, tz) or first
+    return first
 
 
 def wall_instants(local: datetime, tz: ZoneInfo) -> list[datetime]:

@@ -133,7 +133,7 @@ class NoticeService:
         return await self.get(notice_id)
 
     async def approve(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
-        comment = parse(Comment, data or {}).comment
+        comment = parse(Comment, {} if data is None else data).comment
         async with self.db.write() as conn:
             row, rev, pending = await self._lock(conn, notice_id)
             last = workflow.check_approve(self.chain, row.status, pending, who.id, who.roles)
@@ -155,7 +155,7 @@ class NoticeService:
         return await self.get(notice_id)
 
     async def reject(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
-        reason = parse(Reason, data).reason
+        reason = parse(Reason, {} if data is None else data).reason
         async with self.db.write() as conn:
             row, rev, pending = await self._lock(conn, notice_id)
             workflow.check_reject(self.chain, row.status, pending, who.roles)
@@ -168,7 +168,7 @@ class NoticeService:
         return await self.get(notice_id)
 
     async def withdraw(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
-        reason = parse(Reason, data).reason
+        reason = parse(Reason, {} if data is None else data).reason
         async with self.db.write() as conn:
             row, _rev, _pending = await self._lock(conn, notice_id)
             workflow.check_withdraw(row.status, who.roles)

@@ -1,0 +1,64 @@
+"""Devices: register, list with liveness, revoke; profiles validated per kind."""
+
+from __future__ import annotations
+
+
+async def test_register_list_and_revoke(client, staff, clock) -> None:
+    resp = await client.post("/api/v1/devices", json={"id": "kiosk-1", "kind": "kiosk", "location": "hall-hr",
+                                                      "name": "大廳觸摸屏"}, headers=staff["boss"])
+    assert resp.status == 201
+    body = await resp.json()
+    token = body["token"]
+    assert body["id"] == "kiosk-1" and len(token) >= 32
+    devices = (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"]
+    assert devices[0]["id"] == "kiosk-1" and devices[0]["online"] is False and devices[0]["last_seen"] is None
+    assert "token" not in devices[0]
+    assert (await client.get(f"/kiosk/v1/kiosk-1/feed.json?token={token}")).status == 200
+    devices = (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"]
+    assert devices[0]["online"] is True and devices[0]["last_version"] == devices[0]["current_version"]
+    assert devices[0]["last_seen"].endswith("+08:00")
+    clock.advance(seconds=30 * 3 + 1)
+    devices = (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"]
+    assert devices[0]["online"] is False
+    assert (await client.delete("/api/v1/devices/kiosk-1", headers=staff["ed"])).status == 403
+    assert (await client.delete("/api/v1/devices/kiosk-1", headers=staff["boss"])).status == 200
+    assert (await client.get(f"/kiosk/v1/kiosk-1/feed.json?token={token}")).status == 401
+    assert (await client.delete("/api/v1/devices/kiosk-1", headers=staff["boss"])).status == 404
+    # a revoked id can be registered again, with a new token
+    resp = await client.post("/api/v1/devices", json={"id": "kiosk-1", "kind": "kiosk", "location": "hall-hr"},
+                             headers=staff["boss"])
+    assert resp.status == 201
+    new = (await resp.json())["token"]
+    assert new != token
+    assert (await client.get(f"/kiosk/v1/kiosk-1/feed.json?token={new}")).status == 200
+
+
+async def test_refusals(client, staff) -> None:
+    ok = {"id": "s1", "kind": "led", "location": "hall-si"}
+    assert (await client.post("/api/v1/devices", json=ok, headers=staff["boss"])).status == 201
+    resp = await client.post("/api/v1/devices", json=ok, headers=staff["boss"])
+    assert resp.status == 409 and (await resp.json())["error"]["code"] == "duplicate_device"
+    cases = [
+        ({**ok, "id": "s2", "location": "hall-moon"}, "location"),
+        ({**ok, "id": "s2", "kind": "fax"}, "kind"),
+        ({**ok, "id": "bad id!"}, "id"),
+        ({**ok, "id": "s2", "profile": {"encoding": "ebcdic"}}, "profile.encoding"),
+        ({**ok, "id": "s2", "profile": {"width_px": 0}}, "profile.width_px"),
+        ({**ok, "id": "s2", "profile": {"dwell": {"min_s": 10, "max_s": 5}}}, "profile.dwell"),
+        ({"id": "k2", "kind": "kiosk", "location": "hall-hr", "profile": {"idle_s": 1}}, "profile.idle_s"),
+        ({"id": "k2", "kind": "kiosk", "location": "hall-hr", "extra": 1}, "extra"),
+    ]
+    for body, field in cases:
+        resp = await client.post("/api/v1/devices", json=body, headers=staff["boss"])
+        assert resp.status == 422, body
+        assert field in (await resp.json())["error"]["message"], (field, await resp.json())
+    ids = [d["id"] for d in (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"]]
+    assert ids == ["s1"]
+
+
+async def test_led_profile_defaults_are_filled_in(client, staff) -> None:
+    await client.post("/api/v1/devices", json={"id": "s1", "kind": "led", "location": "hall-si",
+                                               "profile": {"width_px": 192}}, headers=staff["boss"])
+    device = (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"][0]
+    assert device["profile"]["cols"] == 24 and device["profile"]["rows"] == 2
+    assert device["profile"]["encoding"] == "gb2312"

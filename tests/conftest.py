@@ -1,0 +1,185 @@
+"""Shared fixtures: settings on a fresh database, a settable clock, the app and a client.
+
+The database fixture runs every test that uses it on SQLite, and again on PostgreSQL
+when PUBLISHER_TEST_POSTGRES_URL is set (.ci/run sets it); without it the PostgreSQL
+run is skipped with a reason that says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from publisher.app import create_app
+from publisher.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config" / "default.toml"
+PG_ENV = "PUBLISHER_TEST_POSTGRES_URL"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at production cost takes ~0.2 s a hash; the tests create many accounts.
+    The algorithm stays the same, only its cost parameters drop."""
+    from argon2 import PasswordHasher
+
+    from publisher import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a real password"))
+
+
+class Clock:
+    """A clock the tests set; the service never reads the real one in tests."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, when: datetime) -> None:
+        self.now = when
+
+
+async def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'publisher.db'}"
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1/test to run it")
+    asyncio.run(_reset_postgres(url))
+    return url
+
+
+def make_settings(database_url: str, data_dir: Path, config: Path = DEFAULT_CONFIG, **extra: Any) -> Settings:
+    return load_settings(config, database={"url": database_url}, data_dir=data_dir, **extra)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc))  # 09:00 in Asia/Shanghai
+
+
+@pytest.fixture
+async def client(aiohttp_client: Callable[..., Any], settings: Settings, clock: Clock) -> TestClient:
+    app = create_app(settings, clock=clock, run_scheduler=False)
+    return await aiohttp_client(app)
+
+
+class Staff:
+    """Creates staff accounts and signs them in, for API tests."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.headers: dict[str, dict[str, str]] = {}
+
+    async def add(self, name: str, *roles: str) -> dict[str, str]:
+        from publisher import keys
+        from publisher.services import users
+
+        app = self.client.server.app
+        spec = users.parse_user({"username": name, "password": PASSWORD, "roles": list(roles)}, app[keys.SETTINGS])
+        await users.add_user(app[keys.DB], spec, app[keys.CLOCK]())
+        resp = await self.client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
+        assert resp.status == 200, await resp.text()
+        token = (await resp.json())["token"]
+        self.client.session.cookie_jar.clear()  # API tests speak with tokens, not cookies
+        self.headers[name] = {"Authorization": f"Bearer {token}"}
+        return self.headers[name]
+
+    def __getitem__(self, name: str) -> dict[str, str]:
+        return self.headers[name]
+
+
+@pytest.fixture
+async def staff(client: TestClient) -> Staff:
+    team = Staff(client)
+    await team.add("ed", "editor")
+    await team.add("ed2", "editor")
+    await team.add("rev", "reviewer")
+    await team.add("rev2", "reviewer")
+    await team.add("boss", "admin")
+    return team
+
+
+def notice_body(**over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "每月18日大型招聘會",
+        "summary": "人力資源市場每月舉辦招聘會",
+        "body": "時間：上午9:00\n\n地點：人力資源市場",
+        "category": "news",
+        "channels": ["portal", "kiosk", "led"],
+        "priority": "normal",
+        "meta": {"doc_number": "江人社〔2011〕12號", "issuing_org": "江門市人力資源和社會保障局", "keywords": ["招聘"]},
+    }
+    body.update(over)
+    return body
+
+
+async def publish(client: TestClient, staff: Staff, author: str = "ed", reviewer: str = "rev", **over: Any) -> dict[str, Any]:
+    """Create, submit and approve a notice through the API; returns the live notice."""
+    resp = await client.post("/api/v1/notices", json=notice_body(**over), headers=staff[author])
+    assert resp.status == 201, await resp.text()
+    nid = (await resp.json())["id"]
+    resp = await client.post(f"/api/v1/notices/{nid}/submit", headers=staff[author])
+    assert resp.status == 200, await resp.text()
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff[reviewer])
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+async def add_device(client: TestClient, staff: Staff, device_id: str, kind: str, location: str = "hall-hr",
+                     profile: dict[str, Any] | None = None) -> str:
+    body: dict[str, Any] = {"id": device_id, "kind": kind, "location": location}
+    if profile is not None:
+        body["profile"] = profile
+    resp = await client.post("/api/v1/devices", json=body, headers=staff["boss"])
+    assert resp.status == 201, await resp.text()
+    return (await resp.json())["token"]
+
+
+@pytest.fixture
+def helpers() -> Any:
+    class H:
+        pass
+
+    h = H()
+    h.notice_body = notice_body  # type: ignore[attr-defined]
+    h.publish = publish  # type: ignore[attr-defined]
+    h.add_device = add_device  # type: ignore[attr-defined]
+    return h
+
+
+__all__ = ["Clock", "Staff", "AsyncIterator"]
