@@ -8,9 +8,9 @@ from .wire import alpha_packet, crc16_arc, feed_txt, header_line, page_bytes, ve
 
 __all__ = [
     "CODECS",
+    "IANA_CHARSETS",
     "Dwell",
     "FitResult",
-    "IANA_CHARSETS",
     "Page",
     "SignProfile",
     "Unencodable",

@@ -11,7 +11,8 @@ _CONFIGS = {"t2s": "t2s.json", "tw2s": "tw2s.json", "hk2s": "hk2s.json"}
 def convert(text: str, conversion: str) -> str:
     if conversion == "none" or not text:
         return text
-    return _converter(conversion).convert(text)
+    converted: str = _converter(conversion).convert(text)
+    return converted
 
 
 @cache

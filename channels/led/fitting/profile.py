@@ -3,7 +3,7 @@
 import unicodedata
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
 
 Encoding = Literal["gb2312", "gbk", "gb18030", "big5", "big5hkscs", "utf-8", "ascii"]
 
@@ -35,15 +35,20 @@ MAX_COLS = 1024  # 4096 px / 4 px (half of the smallest font)
 MAX_ROWS = 128  # 1024 px / 8 px
 
 
+def _or_null(kind: str) -> dict[str, JsonValue]:
+    # the schema must admit the null that means "derive this"
+    return {"type": [kind, "null"]}
+
+
 class Dwell(BaseModel):
     """R10 parameters: how long a page stays on the board."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    base_s: float = Field(2.0, ge=0, le=3600)
-    per_fullwidth_char_s: float = Field(0.25, ge=0, le=60)
-    min_s: float = Field(3.0, ge=0, le=3600)
-    max_s: float = Field(15.0, gt=0, le=3600)
+    base_s: float = Field(default=2.0, ge=0, le=3600)
+    per_fullwidth_char_s: float = Field(default=0.25, ge=0, le=60)
+    min_s: float = Field(default=3.0, ge=0, le=3600)
+    max_s: float = Field(default=15.0, gt=0, le=3600)
 
     @field_validator("max_s")
     @classmethod
@@ -59,12 +64,17 @@ class SignProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    width_px: int = Field(128, ge=1, le=4096)
-    height_px: int = Field(32, ge=1, le=1024)
-    font_px: int = Field(16, ge=8, le=64)
-    # None on input means "derive from pixels"; always an int after validation
-    cols: int | None = Field(None, validate_default=True)
-    rows: int | None = Field(None, validate_default=True)
+    width_px: int = Field(default=128, ge=1, le=4096)
+    height_px: int = Field(default=32, ge=1, le=1024)
+    font_px: int = Field(default=16, ge=8, le=64)
+    # None (or absent) on input means "derive from pixels"; always an int after validation.
+    # At least two cells: a line must hold one CJK glyph.
+    cols: int = Field(
+        default=None, validate_default=True, ge=2, le=MAX_COLS, json_schema_extra=_or_null("integer")
+    )
+    rows: int = Field(
+        default=None, validate_default=True, ge=1, le=MAX_ROWS, json_schema_extra=_or_null("integer")
+    )
     encoding: Encoding = "gb2312"
     width_model: Literal["bytes", "eaw"] = "bytes"
     # 2: a CJK board draws ambiguous chars (“ ” ° ① é ─) with its full-width CJK font,
@@ -73,10 +83,10 @@ class SignProfile(BaseModel):
     ambiguous_width: Literal[1, 2] = 2
     convert: Literal["none", "t2s", "tw2s", "hk2s"] = "none"
     unencodable: Literal["replace", "drop", "strict"] = "replace"
-    # None on input means □, or ? where □ cannot be encoded (ascii)
-    replacement: str | None = Field(None, validate_default=True)
+    # None (or absent) on input means □, or ? where □ cannot be encoded (ascii)
+    replacement: str = Field(default=None, validate_default=True, json_schema_extra=_or_null("string"))
     mode: Literal["page", "scroll"] = "page"
-    dwell: Dwell = Field(default_factory=Dwell)
+    dwell: Dwell = Dwell()  # frozen, so one shared default is safe
 
     @field_validator("font_px")
     @classmethod
@@ -85,49 +95,51 @@ class SignProfile(BaseModel):
             raise ValueError("font_px must be even (an ASCII glyph is half a CJK glyph)")
         return value
 
-    @field_validator("cols")
+    @field_validator("cols", mode="before")
     @classmethod
-    def _resolve_cols(cls, value: int | None, info: ValidationInfo) -> int | None:
-        if value is None:
-            if "width_px" not in info.data or "font_px" not in info.data:
-                return None  # their own errors are reported
-            value = info.data["width_px"] // (info.data["font_px"] // 2)
-            how = f"derived as width_px // (font_px / 2) = {value}"
-        else:
-            how = f"is {value}"
-        # two cells: a line must hold at least one CJK glyph
-        if not 2 <= value <= MAX_COLS:
-            raise ValueError(f"cols {how}; it must be between 2 and {MAX_COLS}")
-        return value
+    def _derive_cols(cls, value: object, info: ValidationInfo) -> object:
+        if value is not None:
+            return value
+        if "width_px" not in info.data or "font_px" not in info.data:
+            return 2  # placeholder: the profile is refused for width_px or font_px already
+        cols = info.data["width_px"] // (info.data["font_px"] // 2)
+        if not 2 <= cols <= MAX_COLS:
+            raise ValueError(
+                f"cols derived as width_px // (font_px / 2) = {cols}; it must be 2 to {MAX_COLS}"
+            )
+        return cols
 
-    @field_validator("rows")
+    @field_validator("rows", mode="before")
     @classmethod
-    def _resolve_rows(cls, value: int | None, info: ValidationInfo) -> int | None:
-        if value is None:
-            if "height_px" not in info.data or "font_px" not in info.data:
-                return None
-            value = info.data["height_px"] // info.data["font_px"]
-            how = f"derived as height_px // font_px = {value}"
-        else:
-            how = f"is {value}"
-        if not 1 <= value <= MAX_ROWS:
-            raise ValueError(f"rows {how}; it must be between 1 and {MAX_ROWS}")
-        return value
+    def _derive_rows(cls, value: object, info: ValidationInfo) -> object:
+        if value is not None:
+            return value
+        if "height_px" not in info.data or "font_px" not in info.data:
+            return 1  # placeholder, as for cols
+        rows = info.data["height_px"] // info.data["font_px"]
+        if not 1 <= rows <= MAX_ROWS:
+            raise ValueError(f"rows derived as height_px // font_px = {rows}; it must be 1 to {MAX_ROWS}")
+        return rows
+
+    @field_validator("replacement", mode="before")
+    @classmethod
+    def _default_replacement(cls, value: object, info: ValidationInfo) -> object:
+        if value is not None:
+            return value
+        encoding = info.data.get("encoding")
+        if encoding is None or _encodes(DEFAULT_REPLACEMENT, CODECS[encoding]):
+            return DEFAULT_REPLACEMENT
+        return ASCII_REPLACEMENT
 
     @field_validator("replacement")
     @classmethod
-    def _check_replacement(cls, value: str | None, info: ValidationInfo) -> str | None:
-        encoding = info.data.get("encoding")
-        if encoding is None:
-            return value
-        codec = CODECS[encoding]
-        if value is None:
-            return DEFAULT_REPLACEMENT if _encodes(DEFAULT_REPLACEMENT, codec) else ASCII_REPLACEMENT
+    def _check_replacement(cls, value: str, info: ValidationInfo) -> str:
         if len(value) != 1:
             raise ValueError("replacement must be exactly one character")
         if unicodedata.category(value)[0] in "CZM":  # control, format, space, mark
             raise ValueError("replacement must be a visible character")
-        if not _encodes(value, codec):
+        encoding = info.data.get("encoding")
+        if encoding is not None and not _encodes(value, CODECS[encoding]):
             # an explicit choice the board cannot show is a configuration mistake
             raise ValueError(f"replacement {value!r} cannot be encoded in {encoding}")
         return value

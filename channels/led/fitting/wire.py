@@ -21,8 +21,17 @@ from .fit import Page
 from .profile import SignProfile
 from .rotation import current_page
 
-__all__ = ["alpha_body", "alpha_packet", "crc16_arc", "current_page", "feed_txt"]
-__all__ += ["header_line", "page_bytes", "version_string"]
+# current_page lives in rotation.py (timing, not bytes); re-exported for now.txt callers
+__all__ = [
+    "alpha_body",
+    "alpha_packet",
+    "crc16_arc",
+    "current_page",
+    "feed_txt",
+    "header_line",
+    "page_bytes",
+    "version_string",
+]
 
 CRLF = b"\r\n"
 FF = b"\x0c"

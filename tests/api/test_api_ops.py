@@ -1,0 +1,65 @@
+"""OpenAPI, /healthz, /metrics, /api/v1/live."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from openapi_spec_validator import validate
+from conftest import publish
+
+
+async def test_openapi_document_is_valid_3_1(client) -> None:
+    resp = await client.get("/api/v1/openapi.json")
+    assert resp.status == 200
+    doc = await resp.json()
+    assert doc["openapi"].startswith("3.1")
+    validate(doc)
+    for path in ["/api/v1/notices", "/api/v1/notices/{id}/approve", "/api/v1/devices", "/api/v1/live",
+                 "/api/v1/led/preview", "/api/v1/auth/login"]:
+        assert path in doc["paths"], path
+    notice_in = doc["components"]["schemas"]["NoticeIn"]
+    assert notice_in["properties"]["title"]["maxLength"] == 200
+    assert "Schedule" in doc["components"]["schemas"]
+
+
+async def test_healthz_checks_the_database(client) -> None:
+    resp = await client.get("/healthz")
+    assert resp.status == 200
+    assert (await resp.json())["database"] == "ok"
+
+
+async def test_metrics_count_by_route_template(client, staff, helpers) -> None:
+    token = await helpers.add_device(client, staff, "k1", "kiosk")
+    for _ in range(3):
+        await client.get(f"/kiosk/v1/k1/feed.json?token={token}")
+    await client.get("/notices/12345")
+    text = await (await client.get("/metrics")).text()
+    assert 'route="/kiosk/v1/{device_id}/feed.json",status="200"} 3.0' in text
+    assert 'route="/notices/{id}",status="404"' in text
+    assert "12345" not in text and token not in text
+    assert "publisher_http_request_duration_seconds_bucket" in text
+
+
+async def test_live_preview_at_any_instant(client, staff, helpers, clock) -> None:
+    await helpers.add_device(client, staff, "k1", "kiosk", "hall-hr")
+    start = clock.now + timedelta(days=2)
+    future = await publish(client, staff, title="後天開始", schedule={"start": start.isoformat()})
+    now_view = await (await client.get("/api/v1/live?channel=kiosk&device=k1", headers=staff["ed"])).json()
+    assert now_view["rotation"] == [] and now_view["valid_until"] == start.astimezone(clock.now.tzinfo).isoformat().replace("+00:00", "+00:00") or now_view["valid_until"].startswith("2026-12-03T09:00")
+    later = (start + timedelta(hours=1)).isoformat()
+    later_view = await (await client.get("/api/v1/live", params={"channel": "kiosk", "device": "k1", "at": later},
+                                         headers=staff["ed"])).json()
+    assert [i["notice_id"] for i in later_view["rotation"]] == [future["id"]]
+    assert set(later_view["rotation"][0]) >= {"notice_id", "index_no", "title", "body_html", "dwell_s", "start", "end"}
+    # a preview is not a poll
+    device = (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"][0]
+    assert device["last_seen"] is None
+    portal = await (await client.get("/api/v1/live", params={"channel": "portal", "at": later}, headers=staff["ed"])).json()
+    assert [i["notice_id"] for i in portal["rotation"]] == [future["id"]]
+    for params, field in [({"channel": "fax"}, "channel"), ({"channel": "kiosk"}, "device"),
+                          ({"channel": "kiosk", "device": "k1", "at": "2026-12-01T09:00:00"}, "at"),
+                          ({"channel": "kiosk", "device": "k1", "at": "tomorrow"}, "at")]:
+        resp = await client.get("/api/v1/live", params=params, headers=staff["ed"])
+        assert resp.status == 422, params
+        assert field in (await resp.json())["error"]["message"]
+    assert (await client.get("/api/v1/live?channel=kiosk&device=nope", headers=staff["ed"])).status == 404
