@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -182,4 +182,9 @@ def helpers() -> Any:
     return h
 
 
-__all__ = ["Clock", "Staff", "AsyncIterator"]
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not os.environ.get(PG_ENV):
+        terminalreporter.write_line(
+            f"NOTE: the PostgreSQL runs were skipped: set {PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1/test "
+            "to run them (.ci/run does)", yellow=True)
