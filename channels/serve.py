@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from aiohttp import web
 
@@ -12,11 +13,15 @@ from publisher.queue import Snapshot
 from publisher.services.devices import Device
 
 
-async def device_for(request: web.Request, kind: str, id_key: str = "device_id") -> Device:
+async def device_for(
+    request: web.Request, kind: str, id_key: str = "device_id", now: datetime | None = None
+) -> Device:
     """The device named in the path, if the token (?token= or Bearer) is its own."""
     token = request.query.get("token") or bearer(request)
     app = request.app
-    return await app[keys.DEVICES].authenticate(request.match_info[id_key], token, kind, app[keys.CLOCK]())
+    return await app[keys.DEVICES].authenticate(
+        request.match_info[id_key], token, kind, now if now is not None else app[keys.CLOCK]()
+    )
 
 
 def etag_matches(request: web.Request, etag: str) -> bool:

@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 
 from aiohttp import web
-from aiohttp_session import get_session, session_middleware
+from aiohttp_session import Session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from publisher import keys
@@ -19,8 +19,9 @@ from publisher.settings import Settings
 
 SESSION_COOKIE = "publisher_session"
 _PRINCIPAL = "principal"
-# Only staff paths read the session; device feeds and the portal skip it entirely.
-STAFF_PREFIXES = ("/api/", "/staff")
+# Sessions are read and written by the staff code that needs them, not by a
+# middleware: a middleware would run on every device poll too, for nothing.
+SESSIONS: web.AppKey[EncryptedCookieStorage] = web.AppKey("sessions", EncryptedCookieStorage)
 
 
 def bearer(request: web.Request) -> str | None:
@@ -40,7 +41,7 @@ async def principal(request: web.Request) -> Principal | None:
     if token:
         found = await users.principal_for_token(app[keys.DB], token, now)
     else:
-        session = await get_session(request)
+        session = await load_session(request)
         if "uid" in session:
             found = await users.principal_by_id(app[keys.DB], session["uid"], session.get("epoch", 0))
     request[_PRINCIPAL] = found
@@ -72,16 +73,27 @@ def _session_key(settings: Settings) -> bytes:
     return key
 
 
+async def load_session(request: web.Request) -> Session:
+    return await request.app[SESSIONS].load_session(request)
+
+
+async def start_session(request: web.Request, response: web.StreamResponse, who: Principal) -> None:
+    """Sign the browser in: an encrypted cookie holding the user id and session epoch."""
+    storage = request.app[SESSIONS]
+    session = await storage.new_session()
+    session["uid"] = who.id
+    session["epoch"] = who.epoch
+    await storage.save_session(request, response, session)
+
+
+async def end_session(request: web.Request, response: web.StreamResponse) -> None:
+    storage = request.app[SESSIONS]
+    session = await storage.load_session(request)
+    session.invalidate()
+    await storage.save_session(request, response, session)
+
+
 def setup_sessions(app: web.Application) -> None:
-    storage = EncryptedCookieStorage(
+    app[SESSIONS] = EncryptedCookieStorage(
         _session_key(app[keys.SETTINGS]), cookie_name=SESSION_COOKIE, httponly=True, samesite="Lax", max_age=12 * 3600
     )
-    inner = session_middleware(storage)
-
-    @web.middleware
-    async def staff_sessions(request: web.Request, handler: web.Handler) -> web.StreamResponse:
-        if request.path.startswith(STAFF_PREFIXES):
-            return await inner(request, handler)
-        return await handler(request)
-
-    app.middlewares.append(staff_sessions)

@@ -1,44 +1,80 @@
 """Prometheus metrics: requests and latency by route template, never by raw path
-(a raw path would make one series per notice id and device token)."""
+(a raw path would make one series per notice id and device token).
+
+The hot path only bumps plain counters in a dict (a feed poll must stay close to the
+cost of serving bytes); they become Prometheus families when /metrics is scraped.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator
+
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
-
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+class _Series:
+    __slots__ = ("count", "buckets", "total")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.buckets = [0] * (len(BUCKETS) + 1)  # the last one is +Inf
+        self.total = 0.0
+
+
+class _RequestCollector(Collector):
+    def __init__(self) -> None:
+        # (method, route, status) -> series
+        self.series: dict[tuple[str, str, int], _Series] = {}
+
+    def collect(self) -> Iterator[CounterMetricFamily | HistogramMetricFamily]:
+        requests = CounterMetricFamily("publisher_http_requests", "HTTP requests", labels=["method", "route", "status"])
+        latency = HistogramMetricFamily("publisher_http_request_duration_seconds", "HTTP request latency",
+                                        labels=["route"])
+        by_route: dict[str, _Series] = {}
+        for (method, route, status), s in sorted(self.series.items()):
+            requests.add_metric([method, route, str(status)], s.count)
+            agg = by_route.setdefault(route, _Series())
+            agg.count += s.count
+            agg.total += s.total
+            agg.buckets = [a + b for a, b in zip(agg.buckets, s.buckets)]
+        for route, s in by_route.items():
+            cumulative, running = [], 0
+            for bound, n in zip((*map(str, BUCKETS), "+Inf"), s.buckets):
+                running += n
+                cumulative.append((bound, running))
+            latency.add_metric([route], cumulative, s.total)
+        yield requests
+        yield latency
 
 
 class Metrics:
     def __init__(self) -> None:
         # One registry per app, so that tests can build many apps in one process.
         self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "publisher_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=self.registry
-        )
-        self.latency = Histogram(
-            "publisher_http_request_duration_seconds", "HTTP request latency", ["route"], registry=self.registry,
-            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
-        )
+        self._requests = _RequestCollector()
+        self.registry.register(self._requests)
         self.live_notices = Gauge("publisher_live_notices", "Live notices", registry=self.registry)
         self.sse_clients = Gauge("publisher_sse_clients", "Connected kiosk event streams", registry=self.registry)
-        self._children: dict[tuple[str, str, int], tuple[object, object]] = {}
 
     def observe(self, request: web.Request, status: int, seconds: float) -> None:
-        info = request.match_info
-        route = info.route.resource.canonical if info.route.resource is not None else "unmatched"
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else "unmatched"
         method = request.method if request.method in _METHODS else "OTHER"
         key = (method, route, status)
-        pair = self._children.get(key)
-        if pair is None:  # label lookups are the costly part; do them once per series
-            pair = self._children[key] = (
-                self.requests.labels(method, route, str(status)),
-                self.latency.labels(route),
-            )
-        pair[0].inc()  # type: ignore[attr-defined]
-        pair[1].observe(seconds)  # type: ignore[attr-defined]
+        series = self._requests.series.get(key)
+        if series is None:
+            series = self._requests.series[key] = _Series()
+        series.count += 1
+        series.total += seconds
+        series.buckets[bisect_left(BUCKETS, seconds)] += 1
 
     def render(self) -> web.Response:
         return web.Response(body=generate_latest(self.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -17,9 +17,9 @@ KEEPALIVE_S = 15.0
 
 @routes.get("/kiosk/v1/{device_id}/feed.json")
 async def feed(request: web.Request) -> web.Response:
-    device = await device_for(request, "kiosk")
     app = request.app
     now = app[keys.CLOCK]()
+    device = await device_for(request, "kiosk", now=now)
     snap = app[keys.QUEUE].snapshot("kiosk", device, now)
     app[keys.DEVICES].seen(device, snap.version, now)
     return serve(request, snap)
@@ -28,8 +28,8 @@ async def feed(request: web.Request) -> web.Response:
 @routes.get("/kiosk/v1/{device_id}/events")
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events: `event: feed` whenever this device's feed version changes."""
-    device = await device_for(request, "kiosk")
     app = request.app
+    device = await device_for(request, "kiosk")
     queue = app[keys.QUEUE]
     wake = asyncio.Event()
     queue.listeners.append(wake.set)

@@ -7,11 +7,10 @@ from typing import Annotated
 
 import structlog
 from aiohttp import web
-from aiohttp_session import get_session, new_session
 from pydantic import BaseModel, ConfigDict, Field
 
 from publisher import keys
-from publisher.auth import bearer, require_staff
+from publisher.auth import bearer, end_session, require_staff, start_session
 from publisher.errors import unauthorized
 from publisher.http import json_body, json_response
 from publisher.services import users
@@ -39,11 +38,10 @@ async def login(request: web.Request) -> web.Response:
     token = await users.issue_token(
         app[keys.DB], who, now, timedelta(hours=app[keys.SETTINGS].security.token_ttl_hours)
     )
-    session = await new_session(request)
-    session["uid"] = who.id
-    session["epoch"] = who.epoch
+    response = json_response({"token": token, "user": {"username": who.username, "roles": sorted(who.roles)}})
+    await start_session(request, response, who)
     log.info("login", username=who.username)
-    return json_response({"token": token, "user": {"username": who.username, "roles": sorted(who.roles)}})
+    return response
 
 
 @routes.post("/api/v1/auth/logout")
@@ -52,6 +50,6 @@ async def logout(request: web.Request) -> web.Response:
     token = bearer(request)
     if token:
         await users.revoke_token(request.app[keys.DB], token)
-    session = await get_session(request)
-    session.invalidate()
-    return json_response({"ok": True})
+    response = json_response({"ok": True})
+    await end_session(request, response)
+    return response

@@ -181,26 +181,32 @@ class Schedule(BaseModel):
 # --- visibility -------------------------------------------------------------------------
 
 
-def _aware(**values: datetime) -> None:
-    for name, value in values.items():
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"{name} must be timezone-aware")
+def _utc(name: str, value: datetime) -> datetime:
+    """Instants are handled in UTC: arithmetic and comparison between two datetimes of
+    the same ZoneInfo would follow the wall clock and ignore ``fold``."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return value.astimezone(rules.UTC)
+
+
+def _start(schedule: Schedule, live_since: datetime) -> datetime:
+    return _utc("live_since", schedule.start or live_since)
 
 
 def has_started(schedule: Schedule, at: datetime, live_since: datetime) -> bool:
     """Whether ``at`` is at or after the effective start (``start``, else ``live_since``)."""
-    return at >= (schedule.start or live_since)
+    return _utc("at", at) >= _start(schedule, live_since)
 
 
 def has_ended(schedule: Schedule, at: datetime) -> bool:
     """Whether ``at`` is at or after ``end`` (the end is exclusive)."""
-    return schedule.end is not None and at >= schedule.end
+    return schedule.end is not None and _utc("at", at) >= schedule.end
 
 
 def _occurrences(schedule: Schedule, tz: ZoneInfo, live_since: datetime) -> rules.Occurrences:
     rec = schedule.recurrence
     assert rec is not None
-    dtstart = rules.wall(schedule.start or live_since, tz).replace(microsecond=0)
+    dtstart = rules.wall(_start(schedule, live_since), tz).replace(microsecond=0)
     until = rules.wall(rec.until, tz) if rec.until else None
     return rules.occurrences(rec.rule_body, dtstart, until)
 
@@ -221,7 +227,7 @@ def _first_ending_after(schedule: Schedule, instant: datetime, tz: ZoneInfo, liv
 
 def is_showing(schedule: Schedule, at: datetime, tz: ZoneInfo, live_since: datetime) -> bool:
     """Whether a live notice with this schedule rotates at the instant ``at``."""
-    _aware(at=at, live_since=live_since)
+    at, live_since = _utc("at", at), _utc("live_since", live_since)
     if not has_started(schedule, at, live_since) or has_ended(schedule, at):
         return False
     if schedule.recurrence is not None:
@@ -266,19 +272,19 @@ def _daily_edge(windows: list[DailyWindow], after: datetime, tz: ZoneInfo) -> da
 
 
 def next_boundary(schedule: Schedule, after: datetime, tz: ZoneInfo, live_since: datetime) -> datetime | None:
-    """The earliest instant strictly after ``after`` at which :func:`is_showing` may change.
+    """The earliest instant (in UTC) strictly after ``after`` at which :func:`is_showing` may change.
 
     Never later than the first actual change; ``None`` when visibility can never change
     again. Each part (start/end, recurrence, daily windows) holds its value from ``after``
     up to its next edge, so a part that is off now makes the others' edges irrelevant.
     """
-    _aware(after=after, live_since=live_since)
-    start = schedule.start or live_since
+    after, live_since = _utc("after", after), _utc("live_since", live_since)
+    start = _start(schedule, live_since)
     if start > after:
         return start
     if has_ended(schedule, after):
         return None
-    edges = [schedule.end] if schedule.end is not None else []
+    edges = [_utc("end", schedule.end)] if schedule.end is not None else []
     if schedule.recurrence is not None:
         occ = _first_ending_after(schedule, after, tz, live_since)
         if occ is None:  # no occurrence running or to come: hidden for good

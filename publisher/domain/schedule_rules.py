@@ -175,7 +175,7 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
     first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
     if wall(first, tz) == local:
         return first
-    return first
+    return offset_change(local.replace(tzinfo=tz, fold=1).astimezone(UTC), first, tz) or first
 
 
 def wall_instants(local: datetime, tz: ZoneInfo) -> list[datetime]:
@@ -185,7 +185,10 @@ def wall_instants(local: datetime, tz: ZoneInfo) -> list[datetime]:
 
 
 def offset_change(lo: datetime, hi: datetime, tz: ZoneInfo) -> datetime | None:
-    """The first instant in (lo, hi] whose UTC offset differs from lo's, if hi's differs."""
+    """The first instant in (lo, hi] whose UTC offset differs from lo's, if hi's differs.
+
+    ``lo`` and ``hi`` must be in UTC (arithmetic within one ZoneInfo follows the wall clock).
+    """
     before = lo.astimezone(tz).utcoffset()
     if hi.astimezone(tz).utcoffset() == before:
         return None
@@ -209,6 +212,10 @@ def describe_recurrence(rule: str, duration: Duration) -> str:
     parts = dict(p.split("=", 1) for p in rule.split(";"))
     freq, n = parts.pop("FREQ"), int(parts.pop("INTERVAL", "1"))
     count = parts.pop("COUNT", None)
+    clock = ""
+    if "BYHOUR" in parts and "BYMINUTE" in parts and parts.get("BYSECOND", "0") == "0" and "," not in parts["BYHOUR"] + parts["BYMINUTE"]:
+        clock = f" {int(parts.pop('BYHOUR')):02d}:{int(parts.pop('BYMINUTE')):02d}"
+        parts.pop("BYSECOND", None)
     what = None
     if freq == "DAILY" and not parts:
         what = "每天" if n == 1 else f"每{n}天"
@@ -230,7 +237,7 @@ def describe_recurrence(rule: str, duration: Duration) -> str:
     if what is None:
         return f"按規則 {rule}，持續{_zh_span(duration)}"
     span = f"連續{duration.days}天" if not duration.time else f"持續{_zh_span(duration)}"
-    return f"{what}起，{span}" + (f"，共{count}次" if count else "")
+    return f"{what}{clock}起，{span}" + (f"，共{count}次" if count else "")
 
 
 def _zh_span(d: Duration) -> str:

@@ -77,6 +77,9 @@ class DeviceRegistry:
         self.profiles: dict[str, ProfileParser] = {}
         self._misses: dict[str, datetime] = {}
         self._dirty: set[str] = set()
+        # token -> device id for tokens already verified, so a poll costs a dict lookup
+        # instead of a hash; cleared whenever a token is revoked or replaced.
+        self._verified: dict[str, str] = {}
 
     # -- loading ---------------------------------------------------------------
     def _device(self, row: Any) -> Device:
@@ -113,11 +116,18 @@ class DeviceRegistry:
     # -- the feed path ---------------------------------------------------------
     async def authenticate(self, device_id: str, token: str | None, kind: str, now: datetime) -> Device:
         """404 for an unknown device (or one of another kind), 401 for a bad token."""
+        if token is not None and self._verified.get(token) == device_id:
+            device = self.devices[device_id]
+            if device.kind == kind:
+                return device
         device = self.devices.get(device_id) or await self._find(device_id, now)
         if device is None or device.kind != kind:
             raise not_found(f"{'sign' if kind == 'led' else 'device'} {device_id!r}")
         if not token or device.token_hash is None or not hmac.compare_digest(device.token_hash, token_hash(token)):
             raise unauthorized("a valid device token is required")
+        if len(self._verified) > 100_000:
+            self._verified.clear()
+        self._verified[token] = device_id
         return device
 
     def seen(self, device: Device, version: str, now: datetime) -> None:
@@ -171,6 +181,7 @@ class DeviceRegistry:
             row = (await conn.execute(select(devices).where(devices.c.id == spec.id))).one()
         device = self.devices[spec.id] = self._device(row)
         self._misses.pop(spec.id, None)
+        self._forget_tokens(spec.id)
         return device, token
 
     async def revoke(self, device_id: str, now: datetime) -> Device:
@@ -183,7 +194,12 @@ class DeviceRegistry:
                 raise not_found(f"device {device_id!r}")
             row = (await conn.execute(select(devices).where(devices.c.id == device_id))).one()
         device = self.devices[device_id] = self._device(row)
+        self._forget_tokens(device_id)
         return device
+
+    def _forget_tokens(self, device_id: str) -> None:
+        for token in [t for t, d in self._verified.items() if d == device_id]:
+            del self._verified[token]
 
     def poll_interval(self, device: Device) -> int:
         timings = self.settings.devices

@@ -138,6 +138,17 @@ class ReviewMachine(RuleBasedStateMachine):
         self._try(self.service.approve(self.people[who], nid, {}, self.now))
 
     @precondition(lambda self: self.ids)
+    @rule(data=st.data())
+    def push_through_the_chain(self, data: st.DataObject) -> None:
+        """Submit and approve every step in one go, each step by a drawn holder of its
+        role (an author or an earlier approver among them is refused, ending the push)."""
+        for _ in range(len(PEOPLE)):
+            before = self.refusals
+            self.approve_as_a_holder_of_the_step_role(data)
+            if self.refusals > before:
+                return
+
+    @precondition(lambda self: self.ids)
     @rule(data=st.data(), who=st.sampled_from(NAMES))
     def reject(self, data: st.DataObject, who: str) -> None:
         nid = data.draw(st.sampled_from(self.ids))
@@ -191,7 +202,8 @@ class ReviewMachine(RuleBasedStateMachine):
 
 
 ReviewMachine.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=25, stateful_step_count=30, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -199,4 +211,5 @@ def test_review_machine() -> None:
     RUNS.clear()
     ReviewMachine.TestCase().runTest()
     # a run that never reaches a live notice checks little: demand several that do
+    print(f"{sum(RUNS)} of {len(RUNS)} runs reached a live notice")
     assert sum(RUNS) >= 3, f"only {sum(RUNS)} of {len(RUNS)} runs reached a live notice"

@@ -1,0 +1,156 @@
+"""Kiosk feed throughput: the service vs a bare aiohttp app serving the same bytes.
+
+Starts `publisher serve --demo` on a throw-away database and a bare aiohttp app that
+answers the same kiosk feed bytes (same headers, same If-None-Match handling), then
+loads both on loopback in the same run, for 200 responses and for 304 responses. Uses
+wrk when installed (Debian package `wrk`), else an aiohttp client loop. Prints
+requests per second and the ratio service / bare (the design's goal: >= 0.9).
+
+    python bench/feed_throughput.py [--seconds 8] [--connections 32] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVICE = "kiosk-hall-hr"
+TOKEN = "demo-kiosk-hall-hr"
+
+BARE_APP = textwrap.dedent(
+    """
+    import sys
+    from aiohttp import web
+
+    body = open(sys.argv[1], "rb").read()
+    etag = sys.argv[2]
+
+    async def feed(request):
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+        return web.Response(body=body, headers={"ETag": etag, "Cache-Control": "no-cache",
+                                                "Content-Type": "application/json; charset=utf-8"})
+
+    app = web.Application()
+    app.router.add_get("/kiosk/v1/{device_id}/feed.json", feed)
+    web.run_app(app, host="127.0.0.1", port=int(sys.argv[3]), access_log=None, print=None)
+    """
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"not up: {url}")
+
+
+def wrk(url: str, seconds: int, connections: int, etag: str | None) -> float:
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
+    if etag:
+        args[1:1] = ["-H", f"If-None-Match: {etag}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    codes = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if codes and not etag:
+        raise SystemExit(f"unexpected statuses from {url}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+async def client_loop(url: str, seconds: int, connections: int, etag: str | None) -> float:
+    import aiohttp
+
+    headers = {"If-None-Match": etag} if etag else {}
+    done = 0
+    stop = time.monotonic() + seconds
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal done
+        while time.monotonic() < stop:
+            async with session.get(url, headers=headers) as resp:
+                await resp.read()
+                assert resp.status == (304 if etag else 200), resp.status
+                done += 1
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections)) as session:
+        started = time.monotonic()
+        await asyncio.gather(*(worker(session) for _ in range(connections)))
+        return done / (time.monotonic() - started)
+
+
+def load(url: str, seconds: int, connections: int, etag: str | None) -> float:
+    if shutil.which("wrk"):
+        return wrk(url, seconds, connections, etag)
+    return asyncio.run(client_loop(url, seconds, connections, etag))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best of each is kept")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="publisher-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
+    env.update(PUBLISHER_DATABASE__URL=f"sqlite+aiosqlite:///{tmp / 'bench.db'}", PUBLISHER_DATA_DIR=str(tmp),
+               PUBLISHER_LOG_FORMAT="json")
+    service_port, bare_port = free_port(), free_port()
+    procs = [subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--demo", "--port", str(service_port)],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        service = f"http://127.0.0.1:{service_port}/kiosk/v1/{DEVICE}/feed.json?token={TOKEN}"
+        wait_up(service)
+        with urllib.request.urlopen(service) as resp:
+            body, etag = resp.read(), resp.headers["ETag"]
+        (tmp / "feed.json").write_bytes(body)
+        (tmp / "bare.py").write_text(BARE_APP)
+        procs.append(subprocess.Popen([sys.executable, str(tmp / "bare.py"), str(tmp / "feed.json"), etag, str(bare_port)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        bare = f"http://127.0.0.1:{bare_port}/kiosk/v1/{DEVICE}/feed.json?token={TOKEN}"
+        wait_up(bare)
+        tool = "wrk" if shutil.which("wrk") else "aiohttp client loop"
+        print(f"feed: {len(body)} bytes, ETag {etag}; load: {tool}, {args.connections} connections, "
+              f"{args.seconds} s per run, best of {args.rounds} alternating rounds")
+        results: dict[tuple[str, str], float] = {}
+        for kind, tag in (("200", None), ("304", etag)):
+            for target, url in (("bare", bare), ("service", service)):
+                load(url, 2, args.connections, tag)  # warm-up
+            for _ in range(args.rounds):
+                for target, url in (("bare", bare), ("service", service)):
+                    rps = load(url, args.seconds, args.connections, tag)
+                    results[(kind, target)] = max(results.get((kind, target), 0.0), rps)
+        print(f"{'responses':<10}{'bare req/s':>14}{'service req/s':>16}{'ratio':>9}")
+        for kind in ("200", "304"):
+            b, s = results[(kind, "bare")], results[(kind, "service")]
+            print(f"{kind:<10}{b:>14.0f}{s:>16.0f}{s / b:>9.2f}")
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=20)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
