@@ -5,6 +5,12 @@ and served until the live set changes (data revision) or the instant passes its
 `valid_until` (the next schedule boundary of the notices aimed at that device).
 The read path checks both on every request, so a late or missed scheduler job can
 never leave stale content: the scheduler only makes pushes happen on time.
+
+Three caches keep a change cheap when there are thousands of notices and devices:
+- per notice: whether it shows and until when (valid until its next boundary);
+- per (channel, location): the rotation, shared by every device in that place;
+- per render key: the rendered bytes, shared by devices whose output is identical
+  (every kiosk of a location); a channel without `render_key` renders per device.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation, rotation, targeted
-from publisher.domain.schedule import next_boundary
+from publisher.domain.rotation import Rotation, order_key, rotation, targeted
+from publisher.domain.schedule import is_showing, next_boundary
 from publisher.settings import Settings
 
 
@@ -36,6 +42,10 @@ class Snapshot:
     def etag(self) -> str:
         return f'"{self.version}"'
 
+    def fresh(self, data_revision: int, now: datetime) -> bool:
+        return (self.data_revision == data_revision and self.generated_at <= now
+                and (self.valid_until is None or now < self.valid_until))
+
 
 class Target(Protocol):
     """What a channel needs to know about where its output goes."""
@@ -52,6 +62,22 @@ class Channel(Protocol):
     ) -> Snapshot: ...
 
 
+@dataclass(frozen=True, slots=True)
+class _Showing:
+    revision: int
+    since: datetime
+    showing: bool
+    until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rotation:
+    data_revision: int
+    since: datetime
+    valid_until: datetime | None
+    rotation: Rotation
+
+
 ChangeListener = Callable[[], None]
 
 
@@ -62,14 +88,17 @@ class ContentQueue:
         self.live: dict[int, LiveNotice] = {}
         self.data_revision = 0
         self.channels: dict[str, Channel] = {}
+        self.listeners: set[ChangeListener] = set()
+        self._showing: dict[int, _Showing] = {}
+        self._targeted: dict[tuple[str, str | None], tuple[int, list[LiveNotice]]] = {}
+        self._rotations: dict[tuple[str, str | None], _Rotation] = {}
+        self._renders: dict[tuple[str, Any], Snapshot] = {}
         self._snapshots: dict[tuple[str, str], Snapshot] = {}
-        # notice id -> (revision, boundary): valid while the instant is before it.
-        self._boundaries: dict[int, tuple[int, datetime | None, datetime]] = {}
-        self.listeners: list[ChangeListener] = []
 
     # -- the live set --------------------------------------------------------
     def replace_all(self, notices: Iterable[LiveNotice]) -> None:
         self.live = {n.id: n for n in notices}
+        self._showing.clear()
         self._moved()
 
     def put(self, notice_id: int, notice: LiveNotice | None) -> None:
@@ -78,61 +107,103 @@ class ContentQueue:
             self.live.pop(notice_id, None)
         else:
             self.live[notice_id] = notice
-        self._boundaries.pop(notice_id, None)
+        self._showing.pop(notice_id, None)
         self._moved()
 
     def _moved(self) -> None:
         self.data_revision += 1
-        for listener in list(self.listeners):
-            listener()
+        self.touch()
 
     def touch(self) -> None:
-        """Tell listeners to look again (a schedule boundary passed)."""
+        """Tell listeners to look again (the live set moved or a boundary passed)."""
         for listener in list(self.listeners):
             listener()
 
-    # -- reading ---------------------------------------------------------------
-    def rotation(self, channel: str, location: str | None, now: datetime) -> Rotation:
-        return rotation(self.live.values(), channel, location, now, self.tz)
-
-    def valid_until(self, channel: str, location: str | None, now: datetime) -> datetime | None:
-        edges = [self.boundary(n, now) for n in targeted(self.live.values(), channel, location)]
-        found = [e for e in edges if e is not None]
-        return min(found) if found else None
+    # -- per notice ------------------------------------------------------------
+    def _state(self, notice: LiveNotice, now: datetime) -> _Showing:
+        cached = self._showing.get(notice.id)
+        if (cached is not None and cached.revision == notice.revision and cached.since <= now
+                and (cached.until is None or now < cached.until)):
+            return cached
+        schedule = notice.content.schedule
+        state = _Showing(
+            revision=notice.revision,
+            since=now,
+            showing=is_showing(schedule, now, self.tz, notice.first_live_at),
+            until=next_boundary(schedule, now, self.tz, notice.first_live_at),
+        )
+        self._showing[notice.id] = state
+        return state
 
     def boundary(self, notice: LiveNotice, now: datetime) -> datetime | None:
-        # A notice's next boundary does not depend on the device, so it is computed
-        # once and shared by every snapshot until the instant passes it.
-        cached = self._boundaries.get(notice.id)
-        if cached is not None:
-            revision, edge, since = cached
-            if revision == notice.revision and since <= now and (edge is None or now < edge):
-                return edge
-        edge = next_boundary(notice.content.schedule, now, self.tz, notice.first_live_at)
-        self._boundaries[notice.id] = (notice.revision, edge, now)
-        return edge
+        return self._state(notice, now).until
 
+    # -- per (channel, location) -----------------------------------------------
+    def _aimed(self, channel: str, location: str | None) -> list[LiveNotice]:
+        key = (channel, location)
+        cached = self._targeted.get(key)
+        if cached is None or cached[0] != self.data_revision:
+            cached = self._targeted[key] = (self.data_revision, targeted(self.live.values(), channel, location))
+        return cached[1]
+
+    def _rotation(self, channel: str, location: str | None, now: datetime) -> _Rotation:
+        key = (channel, location)
+        cached = self._rotations.get(key)
+        if (cached is not None and cached.data_revision == self.data_revision and cached.since <= now
+                and (cached.valid_until is None or now < cached.valid_until)):
+            return cached
+        showing: list[LiveNotice] = []
+        valid_until: datetime | None = None
+        for notice in self._aimed(channel, location):
+            state = self._state(notice, now)
+            if state.showing:
+                showing.append(notice)
+            if state.until is not None and (valid_until is None or state.until < valid_until):
+                valid_until = state.until
+        emergencies = [n for n in showing if n.content.priority == "emergency"]
+        chosen = sorted(emergencies or showing, key=order_key)
+        entry = _Rotation(self.data_revision, now, valid_until, Rotation(tuple(chosen), bool(emergencies)))
+        self._rotations[key] = entry
+        return entry
+
+    def rotation(self, channel: str, location: str | None, now: datetime) -> Rotation:
+        return self._rotation(channel, location, now).rotation
+
+    def valid_until(self, channel: str, location: str | None, now: datetime) -> datetime | None:
+        return self._rotation(channel, location, now).valid_until
+
+    def preview(self, channel: str, location: str | None, at: datetime) -> tuple[Rotation, datetime | None]:
+        """The rotation at any instant (past or future), computed afresh, cached nowhere."""
+        aimed = self._aimed(channel, location)
+        edges = [next_boundary(n.content.schedule, at, self.tz, n.first_live_at) for n in aimed]
+        found = [e for e in edges if e is not None]
+        return rotation(aimed, channel, location, at, self.tz), min(found) if found else None
+
+    # -- per device ------------------------------------------------------------
     def snapshot(self, channel_name: str, target: Target, now: datetime) -> Snapshot:
         key = (channel_name, target.id)
         snap = self._snapshots.get(key)
-        if snap is not None and snap.data_revision == self.data_revision and (
-            snap.valid_until is None or now < snap.valid_until
-        ):
+        if snap is not None and snap.fresh(self.data_revision, now):
             return snap
-        return self.recompute(channel_name, target, now, snap)
-
-    def recompute(self, channel_name: str, target: Target, now: datetime, previous: Snapshot | None = None) -> Snapshot:
         channel = self.channels[channel_name]
-        rot = self.rotation(channel_name, target.location, now)
-        valid_until = self.valid_until(channel_name, target.location, now)
-        snap = channel.render(rot, target, now, valid_until, previous)
-        if previous is not None and previous.version == snap.version:
-            # Same content: keep the old bytes (and generated_at) so ETags stay put.
-            snap = replace(previous, data_revision=self.data_revision, valid_until=valid_until)
-        else:
-            snap = replace(snap, data_revision=self.data_revision)
-        self._snapshots[(channel_name, target.id)] = snap
-        return snap
+        render_key = getattr(channel, "render_key", None)
+        rkey = (channel_name, render_key(target) if render_key else ("device", target.id))
+        shared = self._renders.get(rkey)
+        if shared is None or not shared.fresh(self.data_revision, now):
+            entry = self._rotation(channel_name, target.location, now)
+            new = channel.render(entry.rotation, target, now, entry.valid_until, shared)
+            if shared is not None and shared.version == new.version:
+                # Same content: keep the old bytes (and generated_at) so ETags stay put.
+                new = replace(shared, data_revision=self.data_revision, valid_until=entry.valid_until)
+            else:
+                new = replace(new, data_revision=self.data_revision)
+            self._renders[rkey] = shared = new
+        self._snapshots[key] = shared
+        return shared
+
+    def recompute(self, channel_name: str, target: Target, now: datetime) -> Snapshot:
+        self._snapshots.pop((channel_name, target.id), None)
+        return self.snapshot(channel_name, target, now)
 
     def cached(self, channel_name: str, target_id: str) -> Snapshot | None:
         return self._snapshots.get((channel_name, target_id))
@@ -140,3 +211,5 @@ class ContentQueue:
     def forget(self, target_id: str) -> None:
         for key in [k for k in self._snapshots if k[1] == target_id]:
             del self._snapshots[key]
+        for key in [k for k in self._renders if k[1] == ("device", target_id)]:
+            del self._renders[key]

@@ -64,7 +64,7 @@ async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
                       max_instances=1, coalesce=True)
     scheduler.start()
     # Whenever the live set moves, the next boundary may have moved too.
-    app[keys.QUEUE].listeners.append(lambda: _next_boundary(app))
+    app[keys.QUEUE].listeners.add(lambda: _next_boundary(app))
     _next_boundary(app)
     yield
     scheduler.shutdown(wait=False)

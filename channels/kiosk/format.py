@@ -39,26 +39,38 @@ class KioskChannel:
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
+        # notice -> the item as JSON bytes: a change re-serialises one item, not all.
+        self._items: dict[tuple[int, int, datetime], bytes] = {}
+
+    def render_key(self, target: Any) -> Any:
+        # A kiosk feed depends only on where the kiosk stands: every kiosk of a
+        # location shares one rendering.
+        return target.location
+
+    def _item_json(self, notice: LiveNotice) -> bytes:
+        key = (notice.id, notice.revision, notice.live_since)
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) > 100_000:
+                self._items.clear()
+            found = self._items[key] = json.dumps(item(notice, self.tz), ensure_ascii=False,
+                                                  separators=(",", ":")).encode()
+        return found
 
     def render(
         self, rotation: Rotation, target: Any, now: datetime, valid_until: datetime | None, previous: Snapshot | None
     ) -> Snapshot:
-        items = [item(n, self.tz) for n in rotation.items]
         until = _iso(valid_until, self.tz)
-        # The version covers everything but generated_at, so an unchanged feed
-        # keeps its ETag across recomputations and restarts.
-        digest = hashlib.sha256(
-            json.dumps([items, rotation.emergency, until], ensure_ascii=False, sort_keys=True).encode()
-        ).hexdigest()[:20]
-        body = {
-            "version": digest,
-            "generated_at": now.astimezone(self.tz).isoformat(),
-            "valid_until": until,
-            "emergency": rotation.emergency,
-            "rotation": items,
-        }
+        # The version names the content without hashing all of it: each item is fixed
+        # by (notice, revision, the instant that revision was approved). It leaves out
+        # generated_at, so an unchanged feed keeps its ETag across recomputations.
+        identity = ",".join(f"{n.id}.{n.revision}.{n.live_since.timestamp()}" for n in rotation.items)
+        digest = hashlib.sha256(f"{identity}|{rotation.emergency}|{until}".encode()).hexdigest()[:20]
+        head = json.dumps({"version": digest, "generated_at": now.astimezone(self.tz).isoformat(),
+                           "valid_until": until, "emergency": rotation.emergency}, separators=(",", ":"))
+        body = b"".join([head[:-1].encode(), b',"rotation":[', b",".join(map(self._item_json, rotation.items)), b"]}"])
         return Snapshot(
-            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+            body=body,
             version=digest,
             content_type="application/json; charset=utf-8",
             generated_at=now,

@@ -32,7 +32,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     device = await device_for(request, "kiosk")
     queue = app[keys.QUEUE]
     wake = asyncio.Event()
-    queue.listeners.append(wake.set)
+    queue.listeners.add(wake.set)
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     )
@@ -57,8 +57,7 @@ async def events(request: web.Request) -> web.StreamResponse:
         pass
     finally:
         metrics.sse_clients.dec()
-        if wake.set in queue.listeners:
-            queue.listeners.remove(wake.set)
+        queue.listeners.discard(wake.set)
     return response
 
 

@@ -37,8 +37,7 @@ async def live(request: web.Request) -> web.Response:
         location = device.location
     queue = app[keys.QUEUE]
     tz = app[keys.SETTINGS].tz
-    rot = queue.rotation(channel, location, at)
-    until = queue.valid_until(channel, location, at)
+    rot, until = queue.preview(channel, location, at)
     return json_response({
         "channel": channel,
         "device": device_id,

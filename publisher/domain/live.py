@@ -3,10 +3,10 @@ record needs (index number, when it first went live), pre-rendered once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from publisher.domain.notices import NoticeIn
+from publisher.domain.notices import PRIORITY_RANK, NoticeIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,12 @@ class LiveNotice:
     body_html: str
     # Lower-cased, Simplified-folded title+summary+body+numbers, for search.
     search_text: str
+    # Rotation order, computed once: priority first, newest start, lower id.
+    order: tuple[int, float, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        start = self.content.schedule.start or self.first_live_at
+        object.__setattr__(self, "order", (-PRIORITY_RANK[self.content.priority], -start.timestamp(), self.id))
 
     @property
     def start(self) -> datetime:

@@ -13,7 +13,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.notices import PRIORITY_RANK
 from publisher.domain.schedule import is_showing, next_boundary
 
 
@@ -24,7 +23,7 @@ class Rotation:
 
 
 def order_key(notice: LiveNotice) -> tuple[int, float, int]:
-    return (-PRIORITY_RANK[notice.content.priority], -notice.start.timestamp(), notice.id)
+    return notice.order
 
 
 def targeted(live: Iterable[LiveNotice], channel: str, location: str | None) -> list[LiveNotice]:

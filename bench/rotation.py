@@ -1,0 +1,135 @@
+"""Rotation and snapshot cost: 10,000 live notices, 200 devices.
+
+Builds the content queue in memory (no HTTP, no database) with a realistic mix of
+schedules (plain, ending, daily windows, monthly recurrences), priorities, channels and
+locations, then times:
+
+  cold      every device's snapshot from empty caches (a restart)
+  change    every snapshot again after one notice changed (an approval)
+  boundary  every snapshot again after the clock passed one notice's schedule edge
+
+    python bench/rotation.py [--notices 10000] [--kiosks 150] [--signs 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from channels.kiosk.format import KioskChannel  # noqa: E402
+from channels.led.fitting import SignProfile  # noqa: E402
+from channels.led.format import LedChannel  # noqa: E402
+from publisher.domain.notices import NoticeIn  # noqa: E402
+from publisher.queue import ContentQueue  # noqa: E402
+from publisher.settings import load_settings  # noqa: E402
+from publisher.store.live import live_notice  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCATIONS = ["hall-hr", "hall-si", "hall-market", "hall-pro"]
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+PHRASES = ["社會保險費徵收", "每月18日大型招聘會", "醫療保險參保指南", "失業保險金申領", "12333熱線服務時間調整",
+           "退休人員資格認證", "勞動保障監察投訴", "辦事大廳辦公時間"]
+
+
+def schedule(rng: random.Random) -> dict:
+    kind = rng.random()
+    start = NOW - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 600))
+    if kind < 0.6:
+        return {"start": start.isoformat()}
+    if kind < 0.8:
+        return {"start": start.isoformat(), "end": (NOW + timedelta(minutes=rng.randint(1, 60 * 24 * 30))).isoformat()}
+    if kind < 0.9:
+        return {"start": start.isoformat(),
+                "daily": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "08:30", "to": "17:30"}]}
+    return {"start": start.isoformat(),
+            "recurrence": {"rrule": f"FREQ=MONTHLY;BYMONTHDAY={rng.randint(1, 28)}", "duration": "P3D"}}
+
+
+def build_notices(count: int, rng: random.Random) -> list:
+    notices = []
+    for i in range(1, count + 1):
+        phrase = rng.choice(PHRASES)
+        content = {
+            "title": f"{phrase}（第{i}號）",
+            "body": f"{phrase}。" * rng.randint(3, 30),
+            "category": rng.choice(["documents", "guides", "news", "other"]),
+            "channels": rng.choice([["portal", "kiosk", "led"], ["kiosk", "led"], ["portal", "kiosk"], ["led"]]),
+            "locations": rng.choice([[], [], [rng.choice(LOCATIONS)]]),
+            # no emergencies: one would (rightly) empty every other rotation of its location
+            "priority": rng.choices(["normal", "urgent"], [0.9, 0.1])[0],
+            "led_text": f"{phrase}，請留意" if rng.random() < 0.5 else None,
+            "schedule": schedule(rng),
+        }
+        row = SimpleNamespace(id=i, index_no=f"007227429/2026-{i:05d}", number=1,
+                              content=NoticeIn.model_validate(content).model_dump(mode="json"),
+                              first_live_at=NOW - timedelta(days=90), live_since=NOW - timedelta(days=90))
+        notices.append(live_notice(row))
+    return notices
+
+
+def devices(kiosks: int, signs: int) -> list[tuple[str, SimpleNamespace]]:
+    profiles = [SignProfile(), SignProfile(width_px=192, encoding="gbk"), SignProfile(encoding="big5"),
+                SignProfile(encoding="gb2312", convert="t2s")]
+    out = [("kiosk", SimpleNamespace(id=f"k{i}", location=LOCATIONS[i % 4])) for i in range(kiosks)]
+    out += [("led", SimpleNamespace(id=f"s{i}", location=LOCATIONS[i % 4], settings=profiles[i % 4]))
+            for i in range(signs)]
+    return out
+
+
+def recompute_all(queue: ContentQueue, targets: list, now: datetime) -> float:
+    started = time.perf_counter()
+    for channel, target in targets:
+        queue.snapshot(channel, target, now)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notices", type=int, default=10_000)
+    parser.add_argument("--kiosks", type=int, default=150)
+    parser.add_argument("--signs", type=int, default=50)
+    args = parser.parse_args()
+    rng = random.Random(20261201)
+    settings = load_settings(ROOT / "config" / "default.toml")
+
+    t0 = time.perf_counter()
+    notices = build_notices(args.notices, rng)
+    built = time.perf_counter() - t0
+    targets = devices(args.kiosks, args.signs)
+    queue = ContentQueue(settings)
+    queue.channels["kiosk"] = KioskChannel(settings.tz)
+    queue.channels["led"] = LedChannel()
+    queue.replace_all(notices)
+
+    cold = recompute_all(queue, targets, NOW)
+    warm = recompute_all(queue, targets, NOW)  # nothing changed: dictionary look-ups
+
+    changed = notices[rng.randrange(len(notices))]
+    content = changed.content.model_copy(update={"title": changed.content.title + "（更新）"})
+    queue.put(changed.id, replace(changed, revision=2, content=content))
+    change = recompute_all(queue, targets, NOW + timedelta(seconds=1))
+
+    edges = [queue.boundary(n, NOW) for n in queue.live.values()]
+    first_edge = min(e for e in edges if e is not None)
+    boundary = recompute_all(queue, targets, first_edge)
+
+    rotations = {(c, t.location): len(queue.rotation(c, t.location, first_edge).items) for c, t in targets}
+    print(f"{args.notices} live notices, {len(targets)} devices ({args.kiosks} kiosks, {args.signs} LED signs); "
+          f"building the notices took {built:.2f} s")
+    print(f"rotation sizes: {dict(sorted(rotations.items()))}")
+    print(f"{'what':<12}{'total ms':>12}{'per device ms':>16}")
+    for name, seconds in [("cold", cold), ("unchanged", warm), ("one change", change), ("boundary", boundary)]:
+        print(f"{name:<12}{seconds * 1000:>12.1f}{seconds * 1000 / len(targets):>16.3f}")
+    print(f"one change / cold = {change / cold:.3f}")
+
+
+if __name__ == "__main__":
+    main()
