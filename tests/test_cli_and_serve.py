@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 import pytest
+from serve_support import PASSWORD, Server, clean_env, cli, device_token, fetch
 
-ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "demo password 1"
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
-    clean.update(
-        PUBLISHER_DATABASE__URL=f"sqlite+aiosqlite:///{tmp_path / 'p.db'}",
-        PUBLISHER_DATA_DIR=str(tmp_path / "var"),
-        PUBLISHER_CONFIG=str(ROOT / "config" / "default.toml"),
-    )
-    return clean
-
-
-def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "publisher.cli", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=60)
+    return clean_env(tmp_path)
 
 
 def test_user_add_and_its_refusals(env: dict[str, str]) -> None:
@@ -69,60 +50,25 @@ def test_db_upgrade_and_config_errors(env: dict[str, str]) -> None:
     assert missing.returncode == 2 and "not found" in missing.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str, data: dict | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    body = json.dumps(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
-
-
 @pytest.fixture
-def server(env: dict[str, str], request: pytest.FixtureRequest) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    args = [sys.executable, "-m", "publisher.cli", "serve", "--port", str(port), *getattr(request, "param", [])]
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if fetch(base + "/healthz")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("server did not start: " + (proc.stdout.read() if proc.stdout else ""))
-    yield base, proc
-    proc.terminate()
-    proc.wait(timeout=20)
+def server(env: dict[str, str], request: pytest.FixtureRequest) -> Iterator[Server]:
+    running = Server(env, *getattr(request, "param", [])).start()
+    yield running
+    running.stop()
 
 
 @pytest.mark.slow
-def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], server) -> None:
-    base, _proc = server
+def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], server: Server) -> None:
+    base = server.base
     # accounts and devices added by the CLI while the service runs work at once
     for name, role in [("ed", "editor"), ("rev", "reviewer")]:
         assert cli(env, "user", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD).returncode == 0
     out = cli(env, "device", "add", "k1", "--kind", "kiosk", "--location", "hall-hr").stdout
-    kiosk_token = out.split("token (shown once, keep it): ")[1].split()[0]
+    kiosk_token = device_token(out)
     out = cli(env, "device", "add", "s1", "--kind", "led", "--location", "hall-hr").stdout
-    led_token = out.split("token (shown once, keep it): ")[1].split()[0]
+    led_token = device_token(out)
 
-    def login(name: str) -> dict[str, str]:
-        status, _, body = fetch(base + "/api/v1/auth/login", {"username": name, "password": PASSWORD})
-        assert status == 200, body
-        return {"Authorization": "Bearer " + json.loads(body)["token"]}
-
-    ed, rev = login("ed"), login("rev")
+    ed, rev = server.login("ed"), server.login("rev")
     status, _, body = fetch(base + "/api/v1/notices", {"title": "明日停水通知", "category": "news", "body": "請提前儲水。",
                                                        "led_text": "明日停水，请储水。"}, ed)
     assert status == 201, body
@@ -148,8 +94,8 @@ def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], se
 
 @pytest.mark.slow
 @pytest.mark.parametrize("server", [["--demo"]], indirect=True)
-def test_serve_demo_prints_working_urls(server) -> None:
-    base, proc = server
+def test_serve_demo_prints_working_urls(server: Server) -> None:
+    base = server.base
     from publisher.demo import PASSWORD as DEMO_PASSWORD
 
     status, _, feed = fetch(f"{base}/kiosk/v1/kiosk-hall-hr/feed.json?token=demo-kiosk-hall-hr")
@@ -162,7 +108,6 @@ def test_serve_demo_prints_working_urls(server) -> None:
         assert category in text
     status, _, body = fetch(base + "/api/v1/auth/login", {"username": "editor", "password": DEMO_PASSWORD})
     assert status == 200
-    proc.terminate()
-    output = proc.communicate(timeout=20)[0]
+    output = server.stop()
     for line in ["portal:", "kiosk feed:", "LED feed:", "staff login:", DEMO_PASSWORD]:
         assert line in output

@@ -13,6 +13,8 @@ from publisher import keys
 
 routes = web.RouteTableDef()
 KEEPALIVE_S = 15.0
+# Open event streams, ended on shutdown so that a restart does not wait for them.
+STREAMS: web.AppKey[set[asyncio.Task[object]]] = web.AppKey("kiosk_streams", set)
 
 
 @routes.get("/kiosk/v1/{device_id}/feed.json")
@@ -39,10 +41,14 @@ async def events(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     metrics = app[keys.METRICS]
     metrics.sse_clients.inc()
+    task = asyncio.current_task()
+    if task is not None:
+        app[STREAMS].add(task)
+    registry = app[keys.DEVICES]
     sent: str | None = None
     try:
         await response.write(b"retry: 3000\n\n")
-        while True:
+        while not registry.devices[device.id].revoked:
             snap = queue.snapshot("kiosk", device, app[keys.CLOCK]())
             if snap.version != sent:
                 sent = snap.version
@@ -58,9 +64,17 @@ async def events(request: web.Request) -> web.StreamResponse:
     finally:
         metrics.sse_clients.dec()
         queue.listeners.discard(wake.set)
+        app[STREAMS].discard(task)  # type: ignore[arg-type]
     return response
+
+
+async def _end_streams(app: web.Application) -> None:
+    for task in list(app[STREAMS]):
+        task.cancel()
 
 
 def setup_kiosk(app: web.Application) -> None:
     app[keys.QUEUE].channels["kiosk"] = KioskChannel(app[keys.SETTINGS].tz)
+    app[STREAMS] = set()
+    app.on_shutdown.append(_end_streams)
     app.router.add_routes(routes)

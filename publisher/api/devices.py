@@ -35,5 +35,7 @@ async def list_devices(request: web.Request) -> web.Response:
 async def revoke(request: web.Request) -> web.Response:
     await require_staff(request, "admin")
     device = await request.app[keys.DEVICES].revoke(request.match_info["id"], request.app[keys.CLOCK]())
-    request.app[keys.QUEUE].forget(device.id)
+    queue = request.app[keys.QUEUE]
+    queue.forget(device.id)
+    queue.touch()  # open event streams of the device notice the revocation and end
     return json_response({"id": device.id, "revoked": True})
