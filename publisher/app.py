@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
 
+import asyncio
+
 import aiohttp_jinja2
 import jinja2
 import structlog
@@ -40,12 +42,38 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     """Open the database, migrate it, and load what the read path serves from memory."""
     db = app[keys.DB]
     await upgrade(db.engine)
+    await app[keys.DEVICES].declare(app[keys.CLOCK]())
     await app[keys.DEVICES].load()
     await app[LIVE_SYNC].full()
     log.info("ready", live_notices=len(app[keys.QUEUE].live), devices=len(app[keys.DEVICES].devices))
     yield
     await app[keys.DEVICES].flush()
     await db.close()
+
+
+def setup_warming(app: web.Application) -> None:
+    """Re-render every device's snapshot soon after the live set moves or a boundary
+    passes, so that a snapshot's generated_at says when its version appeared (the
+    device list's `stale` counts from there) and the first poll after a change is a
+    dictionary look-up too. Coalesced: many changes in one loop turn, one pass."""
+    pending = False
+
+    def warm() -> None:
+        nonlocal pending
+        pending = False
+        now = app[keys.CLOCK]()
+        queue = app[keys.QUEUE]
+        for device in list(app[keys.DEVICES].devices.values()):
+            if not device.revoked and device.kind in queue.channels:
+                queue.snapshot(device.kind, device, now)
+
+    def changed() -> None:
+        nonlocal pending
+        if not pending:
+            pending = True
+            asyncio.get_running_loop().call_soon(warm)
+
+    app[keys.QUEUE].listeners.add(changed)
 
 
 def create_app(
@@ -89,6 +117,7 @@ def create_app(
     setup_kiosk(app)
     setup_led(app)
 
+    setup_warming(app)
     app.cleanup_ctx.append(database_ctx)
     if run_scheduler:
         app.cleanup_ctx.append(scheduler_ctx)

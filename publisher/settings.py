@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -94,6 +94,19 @@ class DeviceTimings(Strict):
     last_seen_flush_s: Annotated[float, Field(gt=0, le=600)] = 10.0
 
 
+class DeclaredDevice(Strict):
+    """A device written into the configuration instead of registered by API or CLI.
+    Its token is given as the SHA-256 of the token, so the file holds no secret:
+    printf %s "$TOKEN" | sha256sum"""
+
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    kind: Literal["kiosk", "led"]
+    location: Code
+    name: Annotated[str, Field(max_length=200)] | None = None
+    profile: dict[str, Any] = Field(default_factory=dict)
+    token_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         extra="forbid",
@@ -115,6 +128,7 @@ class Settings(BaseSettings):
     server: Server = Server()
     security: Security = Security()
     devices: DeviceTimings = DeviceTimings()
+    device: list[DeclaredDevice] = Field(default_factory=list, max_length=10_000)
 
     @field_validator("timezone")
     @classmethod
@@ -132,6 +146,13 @@ class Settings(BaseSettings):
             dupes = sorted({c for c in codes if codes.count(c) > 1})
             if dupes:
                 raise ValueError(f"{field}: duplicate codes {dupes}")
+        ids = [d.id for d in self.device]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"device: duplicate ids {dupes}")
+        for i, d in enumerate(self.device):
+            if d.location not in self.location_codes:
+                raise ValueError(f"device.{i}.location: unknown location {d.location!r}")
         return self
 
     @classmethod

@@ -26,8 +26,12 @@ async def list_devices(request: web.Request) -> web.Response:
     now = request.app[keys.CLOCK]()
     items = []
     for device in sorted(registry.devices.values(), key=lambda d: d.id):
-        snap = queue.cached(device.kind, device.id)
-        items.append(registry.describe(device, now, snap.version if snap else None))
+        if device.revoked:
+            items.append(registry.describe(device, now, None))
+            continue
+        # What the device should be showing now (computed in memory; not a poll).
+        snap = queue.snapshot(device.kind, device, now)
+        items.append(registry.describe(device, now, snap.version, snap.generated_at))
     return json_response({"items": items})
 
 

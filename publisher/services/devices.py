@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from publisher.errors import conflict, from_validation, not_found, unauthorized
 from publisher.passwords import new_token, token_hash
-from publisher.settings import Settings
+from publisher.settings import ConfigError, Settings
 from publisher.store.engine import Database
 from publisher.store.tables import devices
 
@@ -90,6 +90,28 @@ class DeviceRegistry:
         parser = self.profiles.get(device.kind)
         device.settings = parser.model_validate(device.profile) if parser else None
         return device
+
+    async def declare(self, now: datetime) -> int:
+        """Write the devices declared in the configuration (their profiles checked like
+        the API's); a bad one stops start-up with the key's name."""
+        rows = []
+        for i, spec in enumerate(self.settings.device):
+            parser = self.profiles.get(spec.kind)
+            try:
+                profile = parser.model_validate(spec.profile).model_dump(mode="json") if parser else spec.profile
+            except ValidationError as exc:
+                bad = from_validation(exc, ("device", i, "profile"))
+                raise ConfigError(f"configuration: {bad.message}") from None
+            rows.append(dict(id=spec.id, kind=spec.kind, location=spec.location, name=spec.name, profile=profile,
+                             token_hash=spec.token_sha256, revoked_at=None))
+        if not rows:
+            return 0
+        async with self.db.write() as conn:
+            insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            for row in rows:
+                stmt = insert_fn(devices).values(**row, created_at=now)
+                await conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+        return len(rows)
 
     async def load(self) -> None:
         async with self.db.read() as conn:
@@ -205,10 +227,16 @@ class DeviceRegistry:
         timings = self.settings.devices
         return timings.led_poll_s if device.kind == "led" else timings.kiosk_poll_s
 
-    def describe(self, device: Device, now: datetime, current_version: str | None) -> dict[str, Any]:
-        interval = self.poll_interval(device)
-        online = device.last_seen is not None and now - device.last_seen <= timedelta(
-            seconds=interval * self.settings.devices.online_polls
+    def describe(self, device: Device, now: datetime, current_version: str | None,
+                 current_since: datetime | None = None) -> dict[str, Any]:
+        """The device as staff see it. online: seen within `online_polls` poll intervals.
+        stale: online, but still without the current version a poll interval after that
+        version appeared (it should have fetched it by then)."""
+        interval = timedelta(seconds=self.poll_interval(device))
+        online = device.last_seen is not None and now - device.last_seen <= interval * self.settings.devices.online_polls
+        stale = bool(
+            online and current_version and device.last_version != current_version
+            and current_since is not None and now - current_since > interval
         )
         return {
             "id": device.id,
@@ -221,6 +249,6 @@ class DeviceRegistry:
             "last_version": device.last_version,
             "current_version": current_version,
             "online": online,
-            "stale": bool(online and current_version and device.last_version != current_version),
+            "stale": stale,
         }
 
