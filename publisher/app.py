@@ -102,8 +102,11 @@ def create_app(
 
     aiohttp_jinja2.setup(
         app,
+        # Each package keeps its templates under a folder named after it
+        # (portal/..., kiosk/...), so one loader serves them all without clashes.
         loader=jinja2.ChoiceLoader([
             jinja2.PackageLoader("channels.portal", "templates"),
+            jinja2.PackageLoader("channels.kiosk", "templates"),
         ]),
         autoescape=jinja2.select_autoescape(["html", "xml", "atom"]),
         undefined=jinja2.StrictUndefined,

@@ -188,3 +188,26 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"NOTE: the PostgreSQL runs were skipped: set {PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1/test "
             "to run them (.ci/run does)", yellow=True)
+
+
+@pytest.fixture
+async def browser() -> Any:
+    """A headless chromium (Debian's), closed after the test; contexts should be made
+    with bypass_csp=True when a test injects scripts such as axe-core."""
+    from browser_support import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        launched = await pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def live_server(aiohttp_server: Callable[..., Any], settings: Settings, clock: Clock) -> Any:
+    """The app on a real loopback port (for the browser); server.make_url(path) gives URLs."""
+    return await aiohttp_server(create_app(settings, clock=clock, run_scheduler=False))
