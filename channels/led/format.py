@@ -1,19 +1,50 @@
 """LED snapshots: a sign's rotation fitted into pages and bytes, once per change.
 
-Fitting is pure, so each (notice revision, sign profile) is fitted once and reused
-by every sign with the same profile and by every later recomputation.
+Fitting is pure, so work is reused at three levels:
+
+* each (notice revision, sign profile) is fitted and encoded once (`NoticeFit`), and
+  reused by every sign with that profile and by every later recomputation;
+* each (profile, rotation) is assembled once (`RotationFit`: feed.txt body and CRC),
+  and shared by every sign that shows the same rotation with the same profile (the
+  synchronised boards of one hall);
+* a recomputation whose bytes and page facts equal the previous snapshot's keeps the
+  previous version, so boards see no change and the queue keeps the old bytes.
+
+After one notice changes, a recomputation therefore fits one notice, joins cached
+bytes, and combines cached per-notice CRCs (CRC-16/ARC is linear, so the CRC of the
+whole body follows from its parts' CRCs and lengths without reading the body again).
+
+Version (LED.md `<seq>-<CRC>`): seq only grows for a sign. A new version takes
+max(previous seq + 1, seq of the version the sign was last given + 1, the Unix time
+in whole seconds of the recomputation): one past the last within a process, and still
+growing after a restart (the last given version is kept in the database, and the
+clock moves on). An empty rotation's version is `<seq>-0000` (the CRC of no bytes).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from functools import cached_property
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
-from channels.led.fitting import FitResult, Page, SignProfile, crc16_arc, feed_txt, fit_text, page_bytes
+from channels.led.fitting import (
+    FitResult,
+    Page,
+    SignProfile,
+    alpha_packet,
+    crc16_arc,
+    crc16_arc_combine,
+    fit_text,
+    header_line,
+    page_bytes,
+)
 from publisher.domain.live import LiveNotice
 from publisher.domain.rotation import Rotation
 from publisher.queue import Snapshot
@@ -21,38 +52,110 @@ from publisher.queue import Snapshot
 # now.txt rotates every board over its page dwell times from this instant, so that
 # boards with the same rotation show the same page at the same moment.
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+FF = b"\x0c"
+
+# bounds of the caches; clearing is only a cost, never a wrong answer
+MAX_NOTICE_FITS = 200_000
+MAX_ROTATION_FITS = 512
 
 
 @dataclass(frozen=True, slots=True)
 class FeedPage:
     page: Page
-    notice_id: int
-    index_no: str
+    notice_id: int | None
+    index_no: str | None
     raw: bytes  # the page exactly as in feed.txt
+
+    @property
+    def fact(self) -> tuple[int | None, str | None, float]:
+        """What feed.json and now.txt say about the page besides its bytes."""
+        return (self.notice_id, self.index_no, self.page.dwell_s)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeFit:
+    """One notice's LED text fitted for one profile, as pieces of a feed."""
+
+    pages: tuple[FeedPage, ...]
+    body: bytes  # the pages joined with FF, as they appear in feed.txt
+    crc: int  # crc16_arc(body)
+    crc_after_ff: int  # crc16_arc(FF + body): the CRC of this notice's part after another's
+    unencodable: tuple[dict[str, Any], ...]
+    warnings: tuple[str, ...]
+    facts: tuple[tuple[int | None, str | None, float], ...]  # FeedPage.fact of each page
+
+
+@dataclass(frozen=True, slots=True)
+class RotationFit:
+    """A whole rotation fitted for one profile: everything but version and time."""
+
+    pages: tuple[FeedPage, ...]
+    body: bytes
+    crc: int
+    unencodable: tuple[dict[str, Any], ...]
+    warnings: tuple[str, ...]
+    facts: tuple[tuple[int | None, str | None, float], ...]  # FeedPage.fact of each page
+
+    def same_as(self, other: RotationFit) -> bool:
+        """Same bytes and same page facts: a board would see no difference."""
+        return other is self or (
+            other.body == self.body
+            and other.facts == self.facts
+            and other.unencodable == self.unencodable
+            and other.warnings == self.warnings
+        )
 
 
 @dataclass
 class LedFeed:
-    """Everything the five LED endpoints serve, computed once per snapshot."""
+    """Everything the five LED endpoints serve, computed once per snapshot version."""
 
     sign_id: str
     profile: SignProfile
-    pages: list[FeedPage]
-    body: bytes
-    crc: int
+    profile_key: str
+    fit: RotationFit
     version: str
     generated_at: datetime
     emergency: bool
-    unencodable: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    tz: tzinfo = timezone.utc
+    extra_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> tuple[FeedPage, ...]:
+        return self.fit.pages
+
+    @property
+    def body(self) -> bytes:
+        return self.fit.body
+
+    @property
+    def crc(self) -> int:
+        return self.fit.crc
+
+    @property
+    def unencodable(self) -> list[dict[str, Any]]:
+        return list(self.fit.unencodable)
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.fit.warnings) + self.extra_warnings
 
     @property
     def dwells(self) -> list[float]:
-        return [p.page.dwell_s for p in self.pages]
+        return [p.page.dwell_s for p in self.fit.pages]
 
     @cached_property
     def json_bytes(self) -> bytes:
         return json.dumps(feed_json(self), ensure_ascii=False, separators=(",", ":")).encode()
+
+    @cached_property
+    def header_bytes(self) -> bytes:
+        """feed.txt?header=1: the #LED1 line, then the body."""
+        return header_line(self.version, len(self.pages), self.profile, self.body, self.crc) + self.body
+
+    @cached_property
+    def alpha_bytes(self) -> bytes:
+        return alpha_packet([p.page for p in self.pages], self.profile.mode, self.emergency)
 
 
 def geometry(profile: SignProfile) -> dict[str, Any]:
@@ -61,7 +164,7 @@ def geometry(profile: SignProfile) -> dict[str, Any]:
 
 
 def page_json(p: FeedPage) -> dict[str, Any]:
-    return {"lines": p.page.lines, "dwell_s": p.page.dwell_s, "bytes_b64": base64.b64encode(p.raw).decode(),
+    return {"lines": p.page.lines, "dwell_s": p.page.dwell_s, "bytes_b64": base64.b64encode(p.raw).decode("ascii"),
             "notice_id": p.notice_id, "index_no": p.index_no}
 
 
@@ -70,7 +173,7 @@ def feed_json(feed: LedFeed) -> dict[str, Any]:
         "format": "led-feed/1",
         "sign_id": feed.sign_id,
         "version": feed.version,
-        "generated_at": feed.generated_at.isoformat(),
+        "generated_at": feed.generated_at.astimezone(feed.tz).isoformat(),
         "geometry": geometry(feed.profile),
         "encoding": feed.profile.charset,
         "mode": feed.profile.mode,
@@ -85,20 +188,102 @@ def unencodable_json(result: FitResult) -> list[dict[str, Any]]:
     return [{"char": u.char, "code_point": u.code_point, "count": u.count} for u in result.unencodable]
 
 
+def fit_pages(result: FitResult, profile: SignProfile, notice_id: int | None = None,
+              index_no: str | None = None) -> tuple[FeedPage, ...]:
+    return tuple(FeedPage(p, notice_id, index_no, page_bytes(p, profile)) for p in result.pages)
+
+
+def notice_fit(notice: LiveNotice, profile: SignProfile) -> NoticeFit:
+    result = fit_text(notice.content.led_source, profile)
+    pages = fit_pages(result, profile, notice.id, notice.index_no)
+    body = FF.join(p.raw for p in pages)
+    return NoticeFit(
+        pages=pages,
+        body=body,
+        crc=crc16_arc(body),
+        crc_after_ff=crc16_arc(FF + body),
+        unencodable=tuple({**u, "notice_id": notice.id} for u in unencodable_json(result)),
+        warnings=tuple(f"notice {notice.id}: {w}" for w in result.warnings),
+        facts=tuple(p.fact for p in pages),
+    )
+
+
+def assemble(parts: Iterable[NoticeFit]) -> RotationFit:
+    parts = list(parts)
+    shown = [p for p in parts if p.pages]  # a notice with nothing to show adds no FF
+    # the CRC of the body from the parts' CRCs, without reading the body again
+    crc = shown[0].crc if shown else 0
+    for part in shown[1:]:
+        crc = crc16_arc_combine(crc, part.crc_after_ff, len(part.body) + 1)
+    return RotationFit(
+        pages=tuple(chain.from_iterable(p.pages for p in shown)),
+        body=FF.join(p.body for p in shown),
+        crc=crc,
+        unencodable=tuple(chain.from_iterable(p.unencodable for p in parts)),
+        warnings=tuple(chain.from_iterable(p.warnings for p in parts)),
+        facts=tuple(chain.from_iterable(p.facts for p in shown)),
+    )
+
+
+# what fixes a notice's LED text: its id, the revision, the index number on its pages
+_IDENTITY = attrgetter("id", "revision", "index_no")
+
+
+def next_seq(previous: LedFeed | None, last_given: str | None, now: datetime) -> int:
+    floor = int(now.timestamp())
+    if previous is not None:
+        floor = max(floor, _seq(previous.version) + 1)
+    if last_given:
+        floor = max(floor, _seq(last_given) + 1)
+    return floor
+
+
+def _seq(version: str) -> int:
+    head = version.split("-", 1)[0]
+    return int(head) if head.isdigit() else -1
+
+
 class LedChannel:
     name = "led"
 
-    def __init__(self) -> None:
-        # (notice id, revision, profile json) -> fit; bounded by clearing when large.
-        self._fits: dict[tuple[int, int, str], FitResult] = {}
+    def __init__(self, tz: tzinfo = timezone.utc) -> None:
+        self.tz = tz
+        # (notice id, revision, index number, profile json) -> fit
+        self._notices: dict[tuple[int, int, str, str], NoticeFit] = {}
+        # (profile json, ((notice id, revision, index number), ...)) -> assembled rotation
+        self._rotations: OrderedDict[tuple[str, tuple[tuple[int, int, str], ...]], RotationFit] = OrderedDict()
+        # (profile json, id of a rotation's items tuple) -> (that tuple, its fit)
+        self._by_items: dict[tuple[str, int], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
 
-    def fit(self, notice: LiveNotice, profile: SignProfile, profile_key: str) -> FitResult:
-        key = (notice.id, notice.revision, profile_key)
-        found = self._fits.get(key)
+    def fit(self, notice: LiveNotice, profile: SignProfile, profile_key: str) -> NoticeFit:
+        key = (notice.id, notice.revision, notice.index_no, profile_key)
+        found = self._notices.get(key)
         if found is None:
-            if len(self._fits) > 200_000:
-                self._fits.clear()
-            found = self._fits[key] = fit_text(notice.content.led_source, profile)
+            if len(self._notices) >= MAX_NOTICE_FITS:
+                self._notices.clear()
+            found = self._notices[key] = notice_fit(notice, profile)
+        return found
+
+    def fit_rotation(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> RotationFit:
+        # The queue hands every sign of a location the same items tuple: look that up
+        # first (the entry holds the tuple, so its id cannot be reused meanwhile).
+        same = self._by_items.get((profile_key, id(items)))
+        if same is not None and same[0] is items:
+            return same[1]
+        key = (profile_key, tuple(map(_IDENTITY, items)))
+        found = self._rotations.get(key)
+        if found is not None:
+            self._rotations.move_to_end(key)
+        else:
+            fits = self._notices
+            parts = [fits.get((*ident, profile_key)) or self.fit(n, profile, profile_key)
+                     for n, ident in zip(items, key[1])]
+            found = self._rotations[key] = assemble(parts)
+            if len(self._rotations) > MAX_ROTATION_FITS:
+                self._rotations.popitem(last=False)
+        if len(self._by_items) >= MAX_ROTATION_FITS:
+            self._by_items.clear()
+        self._by_items[(profile_key, id(items))] = (items, found)
         return found
 
     def render(
@@ -106,33 +291,28 @@ class LedChannel:
     ) -> Snapshot:
         profile: SignProfile = target.settings
         profile_key = profile.model_dump_json()
-        pages: list[FeedPage] = []
-        unencodable: list[dict[str, Any]] = []
-        warnings: list[str] = []
-        for notice in rotation.items:
-            result = self.fit(notice, profile, profile_key)
-            pages += [FeedPage(p, notice.id, notice.index_no, page_bytes(p, profile)) for p in result.pages]
-            unencodable += [{**u, "notice_id": notice.id} for u in unencodable_json(result)]
-            warnings += [f"notice {notice.id}: {w}" for w in result.warnings]
-        body = feed_txt([p.page for p in pages], profile)
-        crc = crc16_arc(body)
+        fit = self.fit_rotation(rotation.items, profile, profile_key)
         old: LedFeed | None = previous.extra if previous is not None else None
-        if old is not None and old.crc == crc and old.body == body and old.emergency == rotation.emergency:
-            version = old.version
+        if (old is not None and old.profile_key == profile_key and old.emergency == rotation.emergency
+                and old.fit.same_as(fit)):
+            version, generated_at, fit = old.version, old.generated_at, old.fit
         else:
-            # seq only grows: one past the last, or the clock's seconds after a restart.
-            seq = max(int(old.version.split("-")[0]) + 1 if old else 0, int(now.timestamp()))
-            version = f"{seq}-{crc:04X}"
-        feed = LedFeed(target.id, profile, pages, body, crc, version, now, rotation.emergency, unencodable, warnings)
+            seq = next_seq(old, getattr(target, "last_version", None), now)
+            version, generated_at = f"{seq}-{fit.crc:04X}", now
+        extra_warnings = []
+        if rotation.emergency and not fit.pages:
+            extra_warnings.append("an emergency is live for this sign but none of its text can be shown here")
+        feed = LedFeed(target.id, profile, profile_key, fit, version, generated_at, rotation.emergency, self.tz,
+                       extra_warnings)
         return Snapshot(
-            body=body,
+            body=fit.body,
             version=version,
             content_type=f"text/plain; charset={profile.charset}",
-            generated_at=now,
+            generated_at=generated_at,
             valid_until=valid_until,
             data_revision=0,
             headers={
-                "X-LED-Pages": str(len(pages)),
+                "X-LED-Pages": str(len(fit.pages)),
                 "X-LED-Geometry": f"{profile.cols}x{profile.rows}",
                 "X-LED-Encoding": profile.charset,
             },

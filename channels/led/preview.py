@@ -3,14 +3,14 @@ approval guard that refuses LED text a strict sign cannot show."""
 
 from __future__ import annotations
 
-import base64
+from datetime import datetime
 from typing import Annotated, Any
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from channels.led.fitting import FitResult, SignProfile, fit_text, page_bytes
-from channels.led.format import geometry, unencodable_json
+from channels.led.fitting import FitResult, SignProfile, fit_text
+from channels.led.format import fit_pages, geometry, page_json, unencodable_json
 from publisher import keys
 from publisher.api import openapi
 from publisher.auth import require_staff
@@ -37,23 +37,30 @@ class LedPreview(BaseModel):
         return self
 
 
-def refusal(sign: str, result: FitResult) -> ApiError:
-    chars = unencodable_json(result)
-    listed = "、".join(f"{c['char']} ({c['code_point']})" for c in chars)
-    return ApiError(422, "unencodable", f"sign {sign} cannot show these characters: {listed}",
-                    [{"field": "led_text", "sign_id": sign, **c} for c in chars])
+def refusal(failures: list[tuple[str, FitResult]], field: str = "led_text") -> ApiError:
+    """422 naming each sign and the characters it cannot show."""
+    parts = []
+    details = []
+    for sign, result in failures:
+        chars = unencodable_json(result)
+        listed = "、".join(f"{c['char']} ({c['code_point']})" for c in chars)
+        parts.append(f"sign {sign} cannot show these characters: {listed}")
+        details += [{"field": field, "sign_id": sign, **c} for c in chars]
+    return ApiError(422, "unencodable", "; ".join(parts), details)
 
 
-def preview_json(result: FitResult, profile: SignProfile) -> dict[str, Any]:
+def preview_json(result: FitResult, profile: SignProfile, sign_id: str | None, now: datetime) -> dict[str, Any]:
+    """feed.json's shape for one text: no version (nothing is published) and no notice."""
     return {
         "format": "led-feed/1",
+        "sign_id": sign_id,
+        "version": None,
+        "generated_at": now.isoformat(),
         "geometry": geometry(profile),
         "encoding": profile.charset,
         "mode": profile.mode,
-        "pages": [
-            {"lines": p.lines, "dwell_s": p.dwell_s, "bytes_b64": base64.b64encode(page_bytes(p, profile)).decode()}
-            for p in result.pages
-        ],
+        "emergency": False,
+        "pages": [page_json(p) for p in fit_pages(result, profile)],
         "unencodable": unencodable_json(result),
         "warnings": result.warnings,
     }
@@ -67,21 +74,29 @@ async def preview(request: web.Request) -> web.Response:
     name = "(inline profile)"
     if body.sign_id is not None:
         device = request.app[keys.DEVICES].devices.get(body.sign_id)
-        if device is None or device.kind != "led":
+        if device is None or device.kind != "led" or device.revoked:
             raise not_found(f"sign {body.sign_id!r}")
         profile, name = device.settings, body.sign_id
     assert profile is not None
     result = fit_text(body.text, profile)
     if result.unencodable and profile.unencodable == "strict":
-        raise refusal(name, result)
-    return json_response({"sign_id": body.sign_id, **preview_json(result, profile)})
+        raise refusal([(name, result)], "text")
+    now = request.app[keys.CLOCK]().astimezone(request.app[keys.SETTINGS].tz)
+    return json_response(preview_json(result, profile, body.sign_id, now))
 
 
 def strict_guard(registry: DeviceRegistry) -> Any:
-    """Refuse to approve LED text that a strict sign it targets cannot encode."""
+    """Refuse to approve LED text that a strict sign it targets cannot encode.
+
+    Every strict sign the notice targets is checked (whatever the notice's schedule:
+    it will show there some day), and the refusal names each failing sign.
+    """
 
     def guard(notice: NoticeIn) -> None:
-        for device in registry.devices.values():
+        if "led" not in notice.channels:
+            return
+        failures = []
+        for device in sorted(registry.devices.values(), key=lambda d: d.id):
             profile: SignProfile | None = device.settings
             if device.kind != "led" or device.revoked or profile is None or profile.unencodable != "strict":
                 continue
@@ -89,7 +104,9 @@ def strict_guard(registry: DeviceRegistry) -> Any:
                 continue
             result = fit_text(notice.led_source, profile)
             if result.unencodable:
-                raise refusal(device.id, result)
+                failures.append((device.id, result))
+        if failures:
+            raise refusal(failures, "led_text" if notice.led_text else "title")
 
     return guard
 

@@ -1,4 +1,26 @@
-"""LED sign feeds (LED.md): feed.txt, feed.json, now.txt, version, feed.alpha."""
+"""LED sign feeds (LED.md): feed.txt, feed.json, now.txt, version, feed.alpha.
+
+Every answer comes from the sign's snapshot (one dictionary look-up while nothing
+changed). Choices where LED.md is silent:
+
+* ETag: the strong ETag is `"<version>"` for feed.txt, feed.txt?header=1, feed.json,
+  version and feed.alpha, as LED.md says. Each is its own URL, and within one version
+  each URL's bytes never change, so the shared tag is a correct strong validator, and
+  a gateway can compare any of them with the body of `version`. now.txt is the
+  exception: its bytes change with the page inside one version, so its tag is
+  `"<version>-p<page>"` (page counted from 1; `-p0` for an empty rotation).
+* now.txt `Cache-Control: max-age` is the whole seconds until the page changes,
+  rounded down, and never past the snapshot's `valid_until` (a schedule edge can end
+  the page early); an empty rotation answers max-age=0.
+* Empty rotation: feed.txt and now.txt are 200 with an empty body; version is
+  `<seq>-0000`; feed.json has `"pages": []`; feed.alpha is a packet with an empty
+  text (which blanks the sign's file A).
+* feed.alpha on a sign whose encoding is not `ascii` is 404 (code `not_an_alpha_sign`):
+  that resource does not exist for the sign. An unknown sign is 404 `not_found`.
+* 404 for an unknown sign is answered before the token is checked (401), as LED.md
+  and CONTRACT.md require; every fetch that passes the token check records last-seen
+  and the version served (a 304 too).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +28,24 @@ import math
 
 from aiohttp import web
 
-from channels.led.fitting import alpha_packet, current_page, header_line
+from channels.led.fitting import current_page
 from channels.led.format import EPOCH, LedChannel, LedFeed
 from channels.led.preview import setup_preview
 from channels.serve import device_for, serve
 from publisher import keys
-from publisher.errors import not_found
+from publisher.errors import ApiError
 from publisher.queue import Snapshot
+from publisher.services.devices import Device
 
 routes = web.RouteTableDef()
 BASE = "/led/v1/signs/{sign_id}/"
 
 
-async def _snapshot(request: web.Request) -> tuple[Snapshot, LedFeed]:
-    device = await device_for(request, "led", "sign_id")
+async def _sign(request: web.Request) -> Device:
+    return await device_for(request, "led", "sign_id")
+
+
+def _snapshot(request: web.Request, device: Device) -> tuple[Snapshot, LedFeed]:
     app = request.app
     now = app[keys.CLOCK]()
     snap = app[keys.QUEUE].snapshot("led", device, now)
@@ -29,52 +55,57 @@ async def _snapshot(request: web.Request) -> tuple[Snapshot, LedFeed]:
 
 @routes.get(BASE + "feed.txt")
 async def feed_txt(request: web.Request) -> web.Response:
-    snap, feed = await _snapshot(request)
+    snap, feed = _snapshot(request, await _sign(request))
     if request.query.get("header") == "1":
-        head = header_line(snap.version, len(feed.pages), feed.profile, feed.body)
-        return serve(request, snap, body=head + feed.body, headers=snap.headers, etag=f'"{snap.version}-h"')
+        return serve(request, snap, body=feed.header_bytes, headers=snap.headers)
     return serve(request, snap, headers=snap.headers)
 
 
 @routes.get(BASE + "feed.json")
 async def feed_json(request: web.Request) -> web.Response:
-    snap, feed = await _snapshot(request)
+    snap, feed = _snapshot(request, await _sign(request))
     return serve(request, snap, body=feed.json_bytes, content_type="application/json; charset=utf-8",
-                 headers=snap.headers, etag=f'"{snap.version}-j"')
+                 headers=snap.headers)
 
 
 @routes.get(BASE + "now.txt")
 async def now_txt(request: web.Request) -> web.Response:
-    snap, feed = await _snapshot(request)
+    snap, feed = _snapshot(request, await _sign(request))
     if not feed.pages:
-        return serve(request, snap, body=b"", headers=snap.headers, etag=f'"{snap.version}-n"', cache_control="max-age=5")
+        headers = {**snap.headers, "X-LED-Page": "0/0"}
+        return serve(request, snap, body=b"", headers=headers, etag=f'"{snap.version}-p0"',
+                     cache_control="max-age=0")
     now = request.app[keys.CLOCK]()
     index, remaining = current_page(feed.dwells, now, EPOCH)
-    # max-age counts whole seconds still ahead, never past the change.
+    if snap.valid_until is not None:
+        remaining = min(remaining, (snap.valid_until - now).total_seconds())
+    # whole seconds still ahead, rounded down: a cache never holds a page past its change
     max_age = max(0, math.floor(remaining))
-    headers = {**snap.headers, "X-LED-Page": f"{index + 1}/{len(feed.pages)}"}
+    page = index + 1
+    headers = {**snap.headers, "X-LED-Page": f"{page}/{len(feed.pages)}"}
     return serve(request, snap, body=feed.pages[index].raw, headers=headers,
-                 etag=f'"{snap.version}-p{index}"', cache_control=f"max-age={max_age}")
+                 etag=f'"{snap.version}-p{page}"', cache_control=f"max-age={max_age}")
 
 
 @routes.get(BASE + "version")
 async def version(request: web.Request) -> web.Response:
-    snap, _feed = await _snapshot(request)
+    snap, _feed = _snapshot(request, await _sign(request))
     return serve(request, snap, body=f"{snap.version}\r\n".encode("ascii"),
                  content_type="text/plain; charset=US-ASCII", headers=snap.headers)
 
 
 @routes.get(BASE + "feed.alpha")
 async def feed_alpha(request: web.Request) -> web.Response:
-    snap, feed = await _snapshot(request)
-    if feed.profile.encoding != "ascii":
-        raise not_found("feed.alpha: this sign is not an ascii (Alpha protocol) sign")
-    packet = alpha_packet([p.page for p in feed.pages], feed.profile.mode, feed.emergency)
-    return serve(request, snap, body=packet, content_type="application/octet-stream",
-                 headers=snap.headers, etag=f'"{snap.version}-a"')
+    device = await _sign(request)
+    if device.settings is None or device.settings.encoding != "ascii":
+        raise ApiError(404, "not_an_alpha_sign",
+                       f"sign {device.id!r} has no feed.alpha: the Alpha protocol feed is for ascii signs only")
+    snap, feed = _snapshot(request, device)
+    return serve(request, snap, body=feed.alpha_bytes, content_type="application/octet-stream",
+                 headers=snap.headers)
 
 
 def setup_led(app: web.Application) -> None:
-    app[keys.QUEUE].channels["led"] = LedChannel()
+    app[keys.QUEUE].channels["led"] = LedChannel(app[keys.SETTINGS].tz)
     app.router.add_routes(routes)
     setup_preview(app)

@@ -4,7 +4,7 @@ from .encode import Unencodable, UnencodableError, raise_if_strict
 from .fit import FitResult, Page, fit_text, prepare
 from .profile import CODECS, IANA_CHARSETS, Dwell, SignProfile
 from .rotation import current_page
-from .wire import alpha_packet, crc16_arc, feed_txt, header_line, page_bytes, version_string
+from .wire import alpha_packet, crc16_arc, crc16_arc_combine, feed_txt, header_line, page_bytes, version_string
 
 __all__ = [
     "CODECS",
@@ -17,6 +17,7 @@ __all__ = [
     "UnencodableError",
     "alpha_packet",
     "crc16_arc",
+    "crc16_arc_combine",
     "current_page",
     "feed_txt",
     "fit_text",

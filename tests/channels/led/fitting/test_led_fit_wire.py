@@ -3,12 +3,15 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from channels.led.fitting import (
     Page,
     SignProfile,
     alpha_packet,
     crc16_arc,
+    crc16_arc_combine,
     current_page,
     feed_txt,
     fit_text,
@@ -43,6 +46,21 @@ def test_crc16_arc_check_value() -> None:
 @pytest.mark.parametrize("data", [b"\x00", b"\xff" * 7, "明日停水".encode("gb2312"), bytes(range(256))])
 def test_crc16_arc_matches_bitwise(data: bytes) -> None:
     assert crc16_arc(data) == _crc_bitwise(data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(min_size=250, max_size=700))
+def test_crc16_arc_two_bytes_a_step_matches_bitwise(data: bytes) -> None:
+    # long inputs take the word-at-a-time path, odd lengths its last-byte tail
+    assert crc16_arc(data) == _crc_bitwise(data)
+    assert crc16_arc(data[:-1]) == _crc_bitwise(data[:-1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.binary(max_size=3000))
+def test_crc16_arc_combine(a: bytes, b: bytes) -> None:
+    # the CRC of a + b from the parts' CRCs and b's length alone
+    assert crc16_arc_combine(crc16_arc(a), crc16_arc(b), len(b)) == _crc_bitwise(a + b)
 
 
 def test_feed_txt_of_a_small_rotation_byte_exact() -> None:
