@@ -35,6 +35,9 @@ SIGNS: dict[str, dict[str, Any]] = {
 }
 
 _WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+# The Chinese LED texts go to the three halls whose boards can show Chinese; the ASCII
+# board in hall-pro gets a notice written for it.
+_CHINESE_BOARDS = ["hall-hr", "hall-si", "hall-market"]
 
 NOTICES: list[dict[str, Any]] = [
     {"title": "江門市人力資源和社會保障局主要職責", "category": "organization", "channels": ["portal"],
@@ -50,6 +53,7 @@ NOTICES: list[dict[str, Any]] = [
      "body": "失業人員符合條件的，可持身份證到社保局辦事大廳或網上辦理失業保險金申領。",
      "meta": {"doc_number": "江人社規〔2025〕3號", "issued_on": "2025-07-01", "keywords": ["失業保險"]}},
     {"title": "城鎮職工基本醫療保險參保指南", "category": "guides", "channels": ["portal", "kiosk", "led"],
+     "locations": _CHINESE_BOARDS,
      "summary": "參保範圍、繳費標準、待遇享受和辦理流程。", "led_text": "醫療保險參保指南：請到3號窗口辦理",
      "body": "### 參保範圍\n\n本市行政區域內的各類用人單位及其職工。\n\n### 辦理地點\n\n社保局辦事大廳3號窗口。",
      "meta": {"keywords": ["醫療保險", "辦事指南"]}},
@@ -65,17 +69,21 @@ NOTICES: list[dict[str, Any]] = [
                   "recurrence": {"rrule": "FREQ=MONTHLY;BYMONTHDAY=16", "duration": "P3D"}},
      "meta": {"keywords": ["招聘"]}},
     {"title": "《社會保險法》宣傳月活動", "category": "news", "channels": ["portal", "kiosk", "led"],
+     "locations": _CHINESE_BOARDS,
      "led_text": "學習《社會保險法》，維護自身合法權益",
      "body": "本局於7月開展《社會保險法》宣傳月活動，在各服務大廳設立諮詢台。"},
     {"title": "12333諮詢熱線服務時間調整", "category": "news", "channels": ["portal", "kiosk", "led"], "priority": "urgent",
      "led_text": "12333熱線服務時間：週一至週五 8:30-17:30",
      "body": "自本月起，12333人力資源和社會保障諮詢熱線人工服務時間調整為工作日8:30至17:30。"},
-    {"title": "辦事大廳辦公時間", "category": "other", "channels": ["kiosk", "led"],
+    {"title": "辦事大廳辦公時間", "category": "other", "channels": ["kiosk", "led"], "locations": _CHINESE_BOARDS,
      "led_text": "辦公時間：週一至週五 8:30-12:00 14:30-17:30",
      "body": "各辦事大廳週一至週五辦公，法定節假日休息。",
      "schedule": {"daily": [{"days": _WEEKDAYS, "from": "08:00", "to": "18:00"}]}},
     {"title": "第三季度人力資源市場供求分析", "category": "news", "channels": ["portal"],
      "body": "第三季度全市人力資源市場需求人數與求職人數之比為1.32。"},
+    {"title": "專業技術人員公共服務大廳英文服務提示", "category": "other", "channels": ["led"], "locations": ["hall-pro"],
+     "led_text": "12333 HOTLINE  MON-FRI 8:30-17:30  PROFESSIONAL TITLE SERVICES: WINDOW 2",
+     "body": "專業技術人員公共服務大廳LED屏（ASCII）的英文提示。"},
     {"title": "退休人員養老金資格認證提示", "category": "guides", "channels": ["portal", "kiosk", "led"],
      "locations": ["hall-si"], "led_text": "退休人員請於年底前完成養老金資格認證",
      "body": "退休人員可通過手機或到社保局辦事大廳完成資格認證。"},

@@ -50,8 +50,11 @@ class Snapshot:
 class Target(Protocol):
     """What a channel needs to know about where its output goes."""
 
-    id: str
-    location: str | None
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def location(self) -> str | None: ...
 
 
 class Channel(Protocol):

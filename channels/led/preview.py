@@ -73,7 +73,7 @@ async def preview(request: web.Request) -> web.Response:
     profile = body.profile
     name = "(inline profile)"
     if body.sign_id is not None:
-        device = request.app[keys.DEVICES].devices.get(body.sign_id)
+        device = await request.app[keys.DEVICES].lookup(body.sign_id, request.app[keys.CLOCK]())
         if device is None or device.kind != "led" or device.revoked:
             raise not_found(f"sign {body.sign_id!r}")
         profile, name = device.settings, body.sign_id
@@ -92,9 +92,10 @@ def strict_guard(registry: DeviceRegistry) -> Any:
     it will show there some day), and the refusal names each failing sign.
     """
 
-    def guard(notice: NoticeIn) -> None:
+    async def guard(notice: NoticeIn) -> None:
         if "led" not in notice.channels:
             return
+        await registry.load()  # a sign the CLI registered a moment ago counts too
         failures = []
         for device in sorted(registry.devices.values(), key=lambda d: d.id):
             profile: SignProfile | None = device.settings

@@ -113,27 +113,45 @@ class DeviceRegistry:
                 await conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
         return len(rows)
 
+    def _merge(self, row: Any) -> Device:
+        """Take a device row from the database, keeping the in-memory last-seen facts
+        (they reach the database only in batches)."""
+        fresh = self._device(row)
+        known = self.devices.get(row.id)
+        if known is not None:
+            if (known.token_hash, known.kind, known.location, known.profile) != (
+                fresh.token_hash, fresh.kind, fresh.location, fresh.profile
+            ):
+                self._forget_tokens(row.id)
+            if known.last_seen is not None and (fresh.last_seen is None or known.last_seen > fresh.last_seen):
+                fresh.last_seen, fresh.last_version = known.last_seen, known.last_version
+        self.devices[row.id] = fresh
+        return fresh
+
     async def load(self) -> None:
+        """(Re)read every device: at start, and wherever a decision must see devices
+        that another process (the CLI) registered, such as the strict-sign guard."""
         async with self.db.read() as conn:
             rows = list(await conn.execute(select(devices)))
-        self.devices = {row.id: self._device(row) for row in rows}
+        for row in rows:
+            self._merge(row)
 
-    async def _find(self, device_id: str, now: datetime) -> Device | None:
-        device = self.devices.get(device_id)
-        if device is not None:
-            return device
+    async def _reread(self, device_id: str, now: datetime) -> Device | None:
+        """The device as the database has it now; rate-limited per id so that a board
+        polling with a wrong id or token cannot turn each poll into a query."""
         missed = self._misses.get(device_id)
         if missed is not None and now - missed < _NEGATIVE_TTL:
-            return None
+            return self.devices.get(device_id)
+        if len(self._misses) > 10_000:
+            self._misses.clear()
+        self._misses[device_id] = now
         async with self.db.read() as conn:
             row = (await conn.execute(select(devices).where(devices.c.id == device_id))).first()
-        if row is None:
-            if len(self._misses) > 10_000:
-                self._misses.clear()
-            self._misses[device_id] = now
-            return None
-        device = self.devices[device_id] = self._device(row)
-        return device
+        return self._merge(row) if row is not None else None
+
+    async def lookup(self, device_id: str, now: datetime) -> Device | None:
+        """A device by id: memory first, then the database (e.g. added by the CLI)."""
+        return self.devices.get(device_id) or await self._reread(device_id, now)
 
     # -- the feed path ---------------------------------------------------------
     async def authenticate(self, device_id: str, token: str | None, kind: str, now: datetime) -> Device:
@@ -142,15 +160,24 @@ class DeviceRegistry:
             device = self.devices[device_id]
             if device.kind == kind:
                 return device
-        device = self.devices.get(device_id) or await self._find(device_id, now)
+        device = await self.lookup(device_id, now)
+        if device is not None and not self._token_ok(device, token):
+            # The CLI may have registered the id again with a new token since.
+            device = await self._reread(device_id, now)
         if device is None or device.kind != kind:
             raise not_found(f"{'sign' if kind == 'led' else 'device'} {device_id!r}")
-        if not token or device.token_hash is None or not hmac.compare_digest(device.token_hash, token_hash(token)):
+        if not self._token_ok(device, token):
             raise unauthorized("a valid device token is required")
         if len(self._verified) > 100_000:
             self._verified.clear()
         self._verified[token] = device_id
         return device
+
+    @staticmethod
+    def _token_ok(device: Device, token: str | None) -> bool:
+        return bool(token) and device.token_hash is not None and hmac.compare_digest(
+            device.token_hash, token_hash(token or "")
+        )
 
     def seen(self, device: Device, version: str, now: datetime) -> None:
         device.last_seen = now

@@ -27,9 +27,9 @@ from publisher.settings import Settings
 from publisher.store.engine import Database
 from publisher.store.tables import data_state, events, index_sequences, notices, revisions
 
-# Called inside the approving transaction with the revision about to go live; raises
+# Awaited inside the approving transaction with the revision about to go live; raises
 # ApiError (422) to refuse, e.g. LED text that a strict sign cannot show.
-ApprovalGuard = Callable[[NoticeIn], None]
+ApprovalGuard = Callable[[NoticeIn], Awaitable[None]]
 ChangeListener = Callable[[int], Awaitable[None]]
 
 
@@ -142,7 +142,7 @@ class NoticeService:
             if last:
                 content = NoticeIn.model_validate(rev.content)
                 for guard in self.guards:
-                    guard(content)
+                    await guard(content)
                 await self._go_live(conn, row, rev, content, now)
                 await _event(conn, notice_id, rev.id, rev.number, who, now, "publish", review_round=rev.review_round)
             else:

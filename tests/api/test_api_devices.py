@@ -62,3 +62,31 @@ async def test_led_profile_defaults_are_filled_in(client, staff) -> None:
     device = (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"][0]
     assert device["profile"]["cols"] == 24 and device["profile"]["rows"] == 2
     assert device["profile"]["encoding"] == "gb2312"
+
+
+async def test_devices_written_by_another_process_count_at_once(client, staff, helpers, clock) -> None:
+    """The CLI writes straight to the database while the service runs: a sign it adds
+    is checked by the strict-sign guard and found by the preview at once, and an id it
+    registers again after an API revoke works with its new token."""
+    from channels.profiles import register_profiles
+    from publisher import keys
+    from publisher.services.devices import DeviceRegistry
+
+    app = client.server.app
+    cli = register_profiles(DeviceRegistry(app[keys.DB], app[keys.SETTINGS]))
+    await cli.add({"id": "strict-1", "kind": "led", "location": "hall-hr",
+                   "profile": {"encoding": "gb2312", "unencodable": "strict"}}, clock.now)
+    resp = await client.post("/api/v1/led/preview", json={"text": "門", "sign_id": "strict-1"}, headers=staff["ed"])
+    assert resp.status == 422
+    resp = await client.post("/api/v1/notices", json=helpers.notice_body(led_text="臺灣門"), headers=staff["ed"])
+    nid = (await resp.json())["id"]
+    await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    assert resp.status == 422 and "strict-1" in (await resp.json())["error"]["message"]
+
+    old = await helpers.add_device(client, staff, "k9", "kiosk")
+    assert (await client.get(f"/kiosk/v1/k9/feed.json?token={old}")).status == 200
+    assert (await client.delete("/api/v1/devices/k9", headers=staff["boss"])).status == 200
+    _, new = await cli.add({"id": "k9", "kind": "kiosk", "location": "hall-hr"}, clock.now)
+    assert (await client.get(f"/kiosk/v1/k9/feed.json?token={new}")).status == 200
+    assert (await client.get(f"/kiosk/v1/k9/feed.json?token={old}")).status == 401
