@@ -4,7 +4,9 @@ Starts `publisher serve --demo` on a throw-away database and a bare aiohttp app 
 answers the same kiosk feed bytes (same headers, same If-None-Match handling), then
 loads both on loopback in the same run, for 200 responses and for 304 responses. Uses
 wrk when installed (Debian package `wrk`), else an aiohttp client loop. Prints
-requests per second and the ratio service / bare (the design's goal: >= 0.9).
+requests per second and the ratio service / bare (the design's goal: >= 0.9), and the
+server's CPU time per request (from /proc), which other load on the machine disturbs
+far less than requests per second do.
 
     python bench/feed_throughput.py [--seconds 8] [--connections 32] [--rounds 2]
 """
@@ -67,7 +69,12 @@ def wait_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"not up: {url}")
 
 
-def wrk(url: str, seconds: int, connections: int, etag: str | None) -> float:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def wrk(url: str, seconds: int, connections: int, etag: str | None) -> tuple[float, int]:
     args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
     if etag:
         args[1:1] = ["-H", f"If-None-Match: {etag}"]
@@ -75,10 +82,11 @@ def wrk(url: str, seconds: int, connections: int, etag: str | None) -> float:
     codes = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if codes and not etag:
         raise SystemExit(f"unexpected statuses from {url}:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return rps, int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
 
 
-async def client_loop(url: str, seconds: int, connections: int, etag: str | None) -> float:
+async def client_loop(url: str, seconds: int, connections: int, etag: str | None) -> tuple[float, int]:
     import aiohttp
 
     headers = {"If-None-Match": etag} if etag else {}
@@ -96,10 +104,10 @@ async def client_loop(url: str, seconds: int, connections: int, etag: str | None
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections)) as session:
         started = time.monotonic()
         await asyncio.gather(*(worker(session) for _ in range(connections)))
-        return done / (time.monotonic() - started)
+        return done / (time.monotonic() - started), done
 
 
-def load(url: str, seconds: int, connections: int, etag: str | None) -> float:
+def load(url: str, seconds: int, connections: int, etag: str | None) -> tuple[float, int]:
     if shutil.which("wrk"):
         return wrk(url, seconds, connections, etag)
     return asyncio.run(client_loop(url, seconds, connections, etag))
@@ -133,18 +141,25 @@ def main() -> None:
         tool = "wrk" if shutil.which("wrk") else "aiohttp client loop"
         print(f"feed: {len(body)} bytes, ETag {etag}; load: {tool}, {args.connections} connections, "
               f"{args.seconds} s per run, best of {args.rounds} alternating rounds")
+        pids = {"service": procs[0].pid, "bare": procs[1].pid}
         results: dict[tuple[str, str], float] = {}
+        cpu: dict[tuple[str, str], float] = {}
         for kind, tag in (("200", None), ("304", etag)):
             for target, url in (("bare", bare), ("service", service)):
                 load(url, 2, args.connections, tag)  # warm-up
             for _ in range(args.rounds):
                 for target, url in (("bare", bare), ("service", service)):
-                    rps = load(url, args.seconds, args.connections, tag)
+                    before = cpu_seconds(pids[target])
+                    rps, count = load(url, args.seconds, args.connections, tag)
+                    per_request = (cpu_seconds(pids[target]) - before) / count * 1e6
                     results[(kind, target)] = max(results.get((kind, target), 0.0), rps)
-        print(f"{'responses':<10}{'bare req/s':>14}{'service req/s':>16}{'ratio':>9}")
+                    cpu[(kind, target)] = min(cpu.get((kind, target), float("inf")), per_request)
+        print(f"{'responses':<10}{'bare req/s':>12}{'service req/s':>15}{'ratio':>7}"
+              f"{'bare CPU us/req':>17}{'service CPU us/req':>20}{'ratio':>7}")
         for kind in ("200", "304"):
             b, s = results[(kind, "bare")], results[(kind, "service")]
-            print(f"{kind:<10}{b:>14.0f}{s:>16.0f}{s / b:>9.2f}")
+            cb, cs = cpu[(kind, "bare")], cpu[(kind, "service")]
+            print(f"{kind:<10}{b:>12.0f}{s:>15.0f}{s / b:>7.2f}{cb:>17.1f}{cs:>20.1f}{cb / cs:>7.2f}")
     finally:
         for proc in procs:
             proc.terminate()

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
 
 import asyncio
+import gc
 
 import aiohttp_jinja2
 import jinja2
@@ -19,7 +20,7 @@ from channels.profiles import register_profiles
 from publisher import keys
 from publisher.api import setup_api
 from publisher.auth import setup_sessions
-from publisher.http import MAX_BODY, errors_and_metrics
+from publisher.http import MAX_BODY, instrument_routes
 from publisher.live_sync import LiveSync
 from publisher.metrics import Metrics
 from publisher.ops import setup_ops
@@ -30,6 +31,7 @@ from publisher.services.notices import NoticeService
 from publisher.settings import Settings
 from publisher.store.engine import Database, make_engine
 from publisher.store.migrate import upgrade
+from publisher.web import setup_web
 
 log = structlog.get_logger("publisher.app")
 
@@ -49,6 +51,14 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await app[keys.DEVICES].flush()
     await db.close()
+
+
+async def freeze_heap(_app: web.Application) -> None:
+    """Move what start-up built (modules, settings, the live set) out of the garbage
+    collector's reach, so that its full collections stay cheap while serving. For the
+    long-running server only (`publisher serve`), not for apps built in tests."""
+    gc.collect()
+    gc.freeze()
 
 
 def setup_warming(app: web.Application) -> None:
@@ -95,9 +105,6 @@ def create_app(
     app[keys.DEVICES] = register_profiles(DeviceRegistry(db, settings))
     app[LIVE_SYNC] = sync
 
-    # The only middleware: it counts and times every request and shapes every refusal.
-    # Keep it the only one; each middleware costs every device poll.
-    app.middlewares.append(errors_and_metrics)
     setup_sessions(app)
 
     aiohttp_jinja2.setup(
@@ -107,9 +114,12 @@ def create_app(
         loader=jinja2.ChoiceLoader([
             jinja2.PackageLoader("channels.portal", "templates"),
             jinja2.PackageLoader("channels.kiosk", "templates"),
+            jinja2.PackageLoader("publisher.web", "templates"),
         ]),
         autoescape=jinja2.select_autoescape(["html", "xml", "atom"]),
         undefined=jinja2.StrictUndefined,
+        # gettext for the staff pages; setup_web installs the catalogs (publisher/web/translations).
+        extensions=["jinja2.ext.i18n"],
     )
 
     # Order matters: channels register their renderers and profile parsers before
@@ -119,7 +129,12 @@ def create_app(
     setup_portal(app)
     setup_kiosk(app)
     setup_led(app)
+    # Staff pages, and the security headers of every HTML answer (portal and kiosk page too).
+    setup_web(app)
 
+    # Last: every route's handler is wrapped to count, time and shape refusals (no
+    # middleware: see publisher.http.instrument), and a catch-all answers 404/405.
+    instrument_routes(app)
     setup_warming(app)
     app.cleanup_ctx.append(database_ctx)
     if run_scheduler:

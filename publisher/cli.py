@@ -128,7 +128,7 @@ def _db_upgrade(settings: Settings) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from publisher.app import create_app
+    from publisher.app import create_app, freeze_heap
 
     host = args.host or settings.server.host
     port = args.port or settings.server.port
@@ -137,6 +137,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         from publisher.demo import demo_ctx
 
         app.cleanup_ctx.append(demo_ctx(f"http://{host}:{port}"))
+    # on_startup runs after every start-up context, the demo's included.
+    app.on_startup.append(freeze_heap)
     web.run_app(app, host=host, port=port, access_log=None, print=lambda text: print(text, flush=True))
     return 0
 

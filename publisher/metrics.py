@@ -64,10 +64,10 @@ class Metrics:
         self.live_notices = Gauge("publisher_live_notices", "Live notices", registry=self.registry)
         self.sse_clients = Gauge("publisher_sse_clients", "Connected kiosk event streams", registry=self.registry)
 
-    def observe(self, request: web.Request, status: int, seconds: float) -> None:
-        resource = request.match_info.route.resource
-        route = resource.canonical if resource is not None else "unmatched"
-        method = request.method if request.method in _METHODS else "OTHER"
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """One request: `route` is the route's template (never the raw path)."""
+        if method not in _METHODS:
+            method = "OTHER"
         key = (method, route, status)
         series = self._requests.series.get(key)
         if series is None:

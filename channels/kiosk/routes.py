@@ -1,20 +1,84 @@
-"""Kiosk device routes: the feed and its event stream."""
+"""Kiosk device routes: the feed, the catalog, search, and the event stream.
+
+The page itself (GET /kiosk/{device_id}/), its service worker and its assets are in
+`channels.kiosk.page`; `setup_kiosk` registers both.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from functools import lru_cache
 
 from aiohttp import web
 
+from channels.kiosk.catalog import KioskCatalog
 from channels.kiosk.format import KioskChannel
+from channels.kiosk.page import setup_page
 from channels.serve import device_for, serve
 from publisher import keys
+from publisher.domain.search import MAX_QUERY, search
+from publisher.http import json_response
 
 routes = web.RouteTableDef()
 KEEPALIVE_S = 15.0
 # Open event streams, ended on shutdown so that a restart does not wait for them.
 STREAMS: web.AppKey[set[asyncio.Task[object]]] = web.AppKey("kiosk_streams", set)
+CATALOG: web.AppKey[KioskCatalog] = web.AppKey("kiosk_catalog", KioskCatalog)
+
+
+class Fanout:
+    """Wakes every open event stream when the queue says "look again".
+
+    One listener on the queue for all streams. Each stream waits on a future of its
+    own, kept in a set: a change resolves them all (one task wake-up each), and a
+    stream that leaves or times out takes its future out in O(1). Each woken stream
+    then finds its snapshot with a dictionary look-up (the bytes are shared by the
+    kiosks of a location) and writes one pre-built event."""
+
+    def __init__(self) -> None:
+        self._waiters: set[asyncio.Future[bool]] = set()
+
+    def changed(self) -> None:
+        waiters, self._waiters = self._waiters, set()
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(True)
+
+    def waiter(self) -> asyncio.Future[bool]:
+        """Register before looking at the snapshot, so that a change made while the
+        stream writes is not missed."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
+        return waiter
+
+    async def wait(self, waiter: asyncio.Future[bool], timeout: float) -> bool:
+        """True when something changed, False after `timeout` seconds of quiet."""
+        if waiter.done():
+            return waiter.result()
+        timer = asyncio.get_running_loop().call_later(timeout, _quiet, waiter)
+        try:
+            return await waiter
+        finally:
+            timer.cancel()
+            self.forget(waiter)
+
+    def forget(self, waiter: asyncio.Future[bool] | None) -> None:
+        self._waiters.discard(waiter)  # type: ignore[arg-type]
+
+
+def _quiet(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(False)
+
+
+FANOUT: web.AppKey[Fanout] = web.AppKey("kiosk_fanout", Fanout)
+
+
+@lru_cache(maxsize=256)
+def _event(feed_version: str, catalog_version: str) -> bytes:
+    data = json.dumps({"version": feed_version, "catalog": catalog_version})
+    return f"event: feed\nid: {feed_version}\ndata: {data}\n\n".encode()
 
 
 @routes.get("/kiosk/v1/{device_id}/feed.json")
@@ -27,14 +91,38 @@ async def feed(request: web.Request) -> web.Response:
     return serve(request, snap)
 
 
+@routes.get("/kiosk/v1/{device_id}/catalog.json")
+async def catalog(request: web.Request) -> web.Response:
+    """Every live kiosk notice of the device's location from its start on (see catalog.py)."""
+    app = request.app
+    now = app[keys.CLOCK]()
+    device = await device_for(request, "kiosk", now=now)
+    return serve(request, app[CATALOG].snapshot(device.location, now))
+
+
+@routes.get("/kiosk/v1/{device_id}/search.json")
+async def search_catalog(request: web.Request) -> web.Response:
+    """The ids of the catalog's notices that hold every word of `q` (title, summary,
+    body, index number, document number; Simplified and Traditional match each other),
+    in catalog order. The page shows them from the catalog it holds."""
+    app = request.app
+    now = app[keys.CLOCK]()
+    device = await device_for(request, "kiosk", now=now)
+    query = request.query.get("q", "").strip()[:MAX_QUERY]
+    snap = app[CATALOG].snapshot(device.location, now)
+    found = search(snap.extra, query) if query else []
+    return json_response({"query": query, "catalog": snap.version, "notice_ids": [n.id for n in found]},
+                         headers={"Cache-Control": "no-store"})
+
+
 @routes.get("/kiosk/v1/{device_id}/events")
 async def events(request: web.Request) -> web.StreamResponse:
-    """Server-Sent Events: `event: feed` whenever this device's feed version changes."""
+    """Server-Sent Events: `event: feed` whenever this device's feed version changes,
+    and also when its catalog changes; `data` carries both versions:
+    {"version": <feed version>, "catalog": <catalog version>}."""
     app = request.app
     device = await device_for(request, "kiosk")
-    queue = app[keys.QUEUE]
-    wake = asyncio.Event()
-    queue.listeners.add(wake.set)
+    queue, catalogs, fanout, clock = app[keys.QUEUE], app[CATALOG], app[FANOUT], app[keys.CLOCK]
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     )
@@ -45,25 +133,24 @@ async def events(request: web.Request) -> web.StreamResponse:
     if task is not None:
         app[STREAMS].add(task)
     registry = app[keys.DEVICES]
-    sent: str | None = None
+    sent: tuple[str, str] | None = None
+    waiter = None
     try:
         await response.write(b"retry: 3000\n\n")
         while not registry.devices[device.id].revoked:
-            snap = queue.snapshot("kiosk", device, app[keys.CLOCK]())
-            if snap.version != sent:
-                sent = snap.version
-                data = json.dumps({"version": sent})
-                await response.write(f"event: feed\nid: {sent}\ndata: {data}\n\n".encode())
-            wake.clear()
-            try:
-                await asyncio.wait_for(wake.wait(), KEEPALIVE_S)
-            except asyncio.TimeoutError:
+            waiter = fanout.waiter()
+            now = clock()
+            versions = (queue.snapshot("kiosk", device, now).version, catalogs.snapshot(device.location, now).version)
+            if versions != sent:
+                sent = versions
+                await response.write(_event(*versions))
+            if not await fanout.wait(waiter, KEEPALIVE_S):
                 await response.write(b": keepalive\n\n")
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
+        fanout.forget(waiter)
         metrics.sse_clients.dec()
-        queue.listeners.discard(wake.set)
         app[STREAMS].discard(task)  # type: ignore[arg-type]
     return response
 
@@ -74,7 +161,12 @@ async def _end_streams(app: web.Application) -> None:
 
 
 def setup_kiosk(app: web.Application) -> None:
-    app[keys.QUEUE].channels["kiosk"] = KioskChannel(app[keys.SETTINGS].tz)
+    queue = app[keys.QUEUE]
+    queue.channels["kiosk"] = KioskChannel(app[keys.SETTINGS].tz)
+    app[CATALOG] = KioskCatalog(queue, app[keys.SETTINGS])
+    app[FANOUT] = fanout = Fanout()
+    queue.listeners.add(fanout.changed)
     app[STREAMS] = set()
     app.on_shutdown.append(_end_streams)
     app.router.add_routes(routes)
+    setup_page(app)

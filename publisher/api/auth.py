@@ -10,8 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from publisher import keys
-from publisher.auth import bearer, end_session, require_staff, start_session
-from publisher.errors import unauthorized
+from publisher.auth import LoginThrottled, bearer, end_session, require_staff, sign_in, start_session
 from publisher.http import json_body, json_response
 from publisher.services import users
 from publisher.services.notices import parse
@@ -30,17 +29,16 @@ class Login(BaseModel):
 async def login(request: web.Request) -> web.Response:
     body = parse(Login, await json_body(request))
     app = request.app
-    who = await users.authenticate(app[keys.DB], body.username, body.password)
-    if who is None:
-        log.warning("login refused", username=body.username, remote=request.remote)
-        raise unauthorized("wrong username or password")
+    try:
+        who = await sign_in(request, body.username, body.password)
+    except LoginThrottled as exc:
+        return json_response(exc.body(), status=429, headers={"Retry-After": str(exc.retry_after)})
     now = app[keys.CLOCK]()
     token = await users.issue_token(
         app[keys.DB], who, now, timedelta(hours=app[keys.SETTINGS].security.token_ttl_hours)
     )
     response = json_response({"token": token, "user": {"username": who.username, "roles": sorted(who.roles)}})
     await start_session(request, response, who)
-    log.info("login", username=who.username)
     return response
 
 

@@ -154,12 +154,19 @@ class DeviceRegistry:
         return self.devices.get(device_id) or await self._reread(device_id, now)
 
     # -- the feed path ---------------------------------------------------------
-    async def authenticate(self, device_id: str, token: str | None, kind: str, now: datetime) -> Device:
-        """404 for an unknown device (or one of another kind), 401 for a bad token."""
+    def verified(self, device_id: str, token: str | None, kind: str) -> Device | None:
+        """The device, when this token was already verified for it; else None."""
         if token is not None and self._verified.get(token) == device_id:
             device = self.devices[device_id]
             if device.kind == kind:
                 return device
+        return None
+
+    async def authenticate(self, device_id: str, token: str | None, kind: str, now: datetime) -> Device:
+        """404 for an unknown device (or one of another kind), 401 for a bad token."""
+        found = self.verified(device_id, token, kind)
+        if found is not None:
+            return found
         device = await self.lookup(device_id, now)
         if device is not None and not self._token_ok(device, token):
             # The CLI may have registered the id again with a new token since.

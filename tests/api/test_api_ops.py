@@ -63,3 +63,18 @@ async def test_live_preview_at_any_instant(client, staff, helpers, clock) -> Non
         assert resp.status == 422, params
         assert field in (await resp.json())["error"]["message"]
     assert (await client.get("/api/v1/live?channel=kiosk&device=nope", headers=staff["ed"])).status == 404
+
+
+async def test_unknown_paths_and_methods_get_the_error_shape(client, staff) -> None:
+    resp = await client.get("/api/v1/nothing-here", headers=staff["ed"])
+    assert resp.status == 404 and (await resp.json())["error"]["code"] == "not_found"
+    resp = await client.delete("/api/v1/notices", headers=staff["ed"])
+    assert resp.status == 405
+    assert (await resp.json())["error"]["code"] == "method_not_allowed"
+    assert set(resp.headers["Allow"].split(",")) >= {"GET", "POST"}
+    resp = await client.put("/kiosk/v1/k1/feed.json")
+    assert resp.status == 405 and (await resp.json())["error"]["code"] == "method_not_allowed"
+    page = await client.get("/no/such/page")
+    assert page.status == 404 and page.headers["Content-Type"].startswith("text/html")
+    text = await (await client.get("/metrics")).text()
+    assert 'route="/{tail}",status="404"' in text  # counted, under one series

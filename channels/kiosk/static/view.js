@@ -1,0 +1,88 @@
+// Building the screen from feed and catalog items.
+// Rule: every text a person wrote (title, summary, numbers, names) goes in as text
+// (textContent); only body_html, which the server has sanitised, goes in as HTML.
+
+const PRIORITY = { urgent: '重要', emergency: '緊急' };
+
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'className') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key === 'onclick') node.addEventListener('click', value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+// The text of a sanitised body, one line per block (paragraph, heading, list item), for
+// excerpts and offline search. DOMParser builds an inert document: nothing in it runs
+// or loads.
+const BLOCKS = 'p, li, h1, h2, h3, h4, h5, h6, td, th, pre';
+const texts = new Map();
+export function plainText(html) {
+  if (!html) return '';
+  let text = texts.get(html);
+  if (text === undefined) {
+    const body = new DOMParser().parseFromString(html, 'text/html').body;
+    const blocks = [...body.querySelectorAll(BLOCKS)].filter((block) => !block.querySelector(BLOCKS));
+    const parts = blocks.length ? blocks.map((block) => block.textContent) : [body.textContent];
+    text = parts.map((part) => part.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
+    if (texts.size > 2000) texts.clear();
+    texts.set(html, text);
+  }
+  return text;
+}
+
+export function excerpt(text, limit) {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+export const ended = (item, now = Date.now()) => Boolean(item.end) && Date.parse(item.end) <= now;
+
+export function formatters(timeZone) {
+  const make = (options) => new Intl.DateTimeFormat('zh-Hant', { timeZone, ...options });
+  const date = make({ year: 'numeric', month: 'long', day: 'numeric' });
+  const dateTime = make({ year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return {
+    time: make({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    today: make({ month: 'long', day: 'numeric', weekday: 'long' }),
+    date: (iso) => (iso ? date.format(new Date(iso)) : ''),
+    dateTime: (iso) => (iso ? dateTime.format(new Date(iso)) : ''),
+  };
+}
+
+export function tags(item, categoryName, now) {
+  return [
+    el('span', { className: 'tag' }, categoryName(item.category)),
+    PRIORITY[item.priority] ? el('span', { className: `tag ${item.priority}` }, PRIORITY[item.priority]) : null,
+    ended(item, now) ? el('span', { className: 'tag expired' }, '已過期') : null,
+  ].filter(Boolean);
+}
+
+// One row of a list (rotation, category, search results): a big button.
+export function listItem(item, { categoryName, fmt, now, onOpen }) {
+  const button = el('button', { type: 'button', className: 'item', dataset: { id: item.notice_id },
+                                onclick: () => onOpen(item) },
+    el('span', { className: 'item-title' }, item.title),
+    el('span', { className: 'item-meta' }, tags(item, categoryName, now), el('span', {}, fmt.date(item.start))));
+  return el('li', { className: ended(item, now) ? 'expired' : null }, button);
+}
+
+// The facts of the public record, as the portal's metadata table shows them.
+export function facts(item, { fmt, org }) {
+  const rows = [
+    ['索引號', item.index_no],
+    ['文號', item.doc_number],
+    ['發佈機構', item.issuing_org || org],
+    ['成文日期', item.issued_on ? fmt.date(`${item.issued_on}T12:00:00Z`) : null],
+    ['發佈日期', fmt.dateTime(item.published || item.start)],
+    ['有效期', item.end ? `${fmt.dateTime(item.start)} 至 ${fmt.dateTime(item.end)}` : `${fmt.dateTime(item.start)} 起`],
+  ];
+  return rows.filter(([, value]) => value).flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]);
+}

@@ -1,0 +1,24 @@
+"""The staff pages under /staff/: server-rendered (jinja2), a little plain JavaScript
+for the editor's preview, on the same service layer as the JSON API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from publisher.web import dashboard, devices, i18n, login, notices, people, review, schedule
+from publisher.web.security import security_headers
+
+STATIC = Path(__file__).parent / "static"
+
+
+def setup_web(app: web.Application) -> None:
+    """Routes, static files, gettext for the templates, and the security headers that
+    every HTML page (portal and kiosk page included) gets."""
+    for module in (login, dashboard, notices, review, schedule, devices, people):
+        app.router.add_routes(module.routes)
+    app.router.add_static("/staff/static/", STATIC, name="staff_static", append_version=False)
+    i18n.install(aiohttp_jinja2.get_env(app))
+    app.on_response_prepare.append(security_headers)
