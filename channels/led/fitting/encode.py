@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import tidy
-from .profile import SignProfile
+from .profile import SignProfile, encodes
 
 # CPython's gb2312 codec rejects U+2014 and U+00B7; these are the GB2312 glyphs for them
 _GB2312_PREMAP = (("\u2014", "\u2015"), ("\u00b7", "\u30fb"))
@@ -48,7 +48,7 @@ def check_encodable(text: str, profile: SignProfile) -> tuple[str, list[Unencoda
         return text, []  # the common case costs one encode
     except UnicodeEncodeError:
         pass
-    bad = sorted((c for c in set(text) if not _encodes(c, codec)), key=text.index)
+    bad = sorted((c for c in set(text) if not encodes(c, codec)), key=text.index)
     report = [Unencodable(c, f"U+{ord(c):04X}", text.count(c)) for c in bad]
     stand_in = "" if profile.unencodable == "drop" else profile.replacement
     # a regex class replaces in one C pass; translate does a dict lookup per char
@@ -70,11 +70,3 @@ def backslash_trail_chars(text: str, encoding: str, codec: str) -> list[str]:
         return []
     found = [c for c in set(text) if c > "\x7f" and b"\\" in c.encode(codec)]
     return sorted(found, key=text.index)
-
-
-def _encodes(char: str, codec: str) -> bool:
-    try:
-        char.encode(codec)
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -127,7 +127,7 @@ class SignProfile(BaseModel):
         if value is not None:
             return value
         encoding = info.data.get("encoding")
-        if encoding is None or _encodes(DEFAULT_REPLACEMENT, CODECS[encoding]):
+        if encoding is None or encodes(DEFAULT_REPLACEMENT, CODECS[encoding]):
             return DEFAULT_REPLACEMENT
         return ASCII_REPLACEMENT
 
@@ -139,7 +139,7 @@ class SignProfile(BaseModel):
         if unicodedata.category(value)[0] in "CZM":  # control, format, space, mark
             raise ValueError("replacement must be a visible character")
         encoding = info.data.get("encoding")
-        if encoding is not None and not _encodes(value, CODECS[encoding]):
+        if encoding is not None and not encodes(value, CODECS[encoding]):
             # an explicit choice the board cannot show is a configuration mistake
             raise ValueError(f"replacement {value!r} cannot be encoded in {encoding}")
         return value
@@ -153,7 +153,8 @@ class SignProfile(BaseModel):
         return IANA_CHARSETS[self.encoding]
 
 
-def _encodes(char: str, codec: str) -> bool:
+def encodes(char: str, codec: str) -> bool:
+    """Whether the codec can carry this character (used by R4 and the profile checks)."""
     try:
         char.encode(codec)
     except UnicodeEncodeError:
