@@ -40,7 +40,13 @@ def error_response(request: web.Request, err: ApiError) -> web.Response:
     if request.path.startswith(JSON_PREFIXES):
         headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
         return json_response(err.body(), status=err.status, headers=headers)
-    text = f"<!doctype html><meta charset=utf-8><title>{err.status}</title><h1>{err.status}</h1><p>{_escape(err.message)}</p>"
+    home = "/staff/" if request.path.startswith("/staff/") else "/"
+    text = (
+        '<!doctype html><html lang="zh-Hant"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{err.status}</title><main><h1>{err.status}</h1><p lang=\"en\">{_escape(err.message)}</p>"
+        f'<p><a href="{home}">返回首頁</a></p></main></html>'
+    )
     return web.Response(text=text, status=err.status, content_type="text/html")
 
 

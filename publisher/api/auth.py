@@ -10,7 +10,16 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from publisher import keys
-from publisher.auth import LoginThrottled, bearer, end_session, require_staff, sign_in, start_session
+from publisher.auth import (
+    LoginThrottled,
+    bearer,
+    end_session,
+    require_staff,
+    same_origin,
+    sign_in,
+    start_session,
+)
+from publisher.errors import forbidden
 from publisher.http import json_body, json_response
 from publisher.services import users
 from publisher.services.notices import parse
@@ -27,6 +36,8 @@ class Login(BaseModel):
 
 @routes.post("/api/v1/auth/login")
 async def login(request: web.Request) -> web.Response:
+    if not same_origin(request):  # another site's page signing this browser in
+        raise forbidden("cross-site request refused", code="cross_site")
     body = parse(Login, await json_body(request))
     app = request.app
     try:

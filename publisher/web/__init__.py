@@ -8,7 +8,17 @@ from pathlib import Path
 import aiohttp_jinja2
 from aiohttp import web
 
-from publisher.web import dashboard, devices, i18n, login, notices, people, review, schedule
+from publisher.web import (
+    dashboard,
+    devices,
+    i18n,
+    login,
+    notices,
+    people,
+    review,
+    schedule,
+)
+from publisher.web.pages import missing_page
 from publisher.web.security import security_headers
 
 STATIC = Path(__file__).parent / "static"
@@ -20,5 +30,6 @@ def setup_web(app: web.Application) -> None:
     for module in (login, dashboard, notices, review, schedule, devices, people):
         app.router.add_routes(module.routes)
     app.router.add_static("/staff/static/", STATIC, name="staff_static", append_version=False)
+    app.router.add_get("/staff/{tail:.*}", missing_page)  # after every staff route
     i18n.install(aiohttp_jinja2.get_env(app))
     app.on_response_prepare.append(security_headers)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import LoginThrottled, end_session, is_https, principal, sign_in, start_session
+from publisher.auth import (
+    LoginThrottled,
+    end_session,
+    is_https,
+    principal,
+    sign_in,
+    start_session,
+)
 from publisher.errors import ApiError
 from publisher.services import users
 from publisher.services.users import LANGUAGES
@@ -13,7 +20,6 @@ from publisher.web import i18n
 from publisher.web.pages import (
     LOGIN,
     Translator,
-    explain,
     form,
     language,
     public_page,
@@ -21,7 +27,6 @@ from publisher.web.pages import (
     safe_next,
     see_other,
     staff_page,
-    who,
 )
 
 routes = web.RouteTableDef()
@@ -88,5 +93,3 @@ async def choose_language(request: web.Request) -> web.StreamResponse:
                         secure=is_https(request) or None)
     raise response
 
-
-__all__ = ["routes", "who", "explain"]

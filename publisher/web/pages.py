@@ -14,7 +14,14 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from publisher import keys
-from publisher.auth import CSRF_KEY, SAFE_METHODS, csrf_token, load_session, principal, save_session
+from publisher.auth import (
+    CSRF_KEY,
+    SAFE_METHODS,
+    csrf_token,
+    load_session,
+    principal,
+    save_session,
+)
 from publisher.errors import ApiError
 from publisher.services.users import LANGUAGES, Principal
 from publisher.web import i18n
@@ -222,3 +229,9 @@ def public_page(handler: Handler) -> Handler:
         return await _run(request, handler)
 
     return page
+
+
+@staff_page()
+async def missing_page(request: web.Request) -> web.StreamResponse:
+    """Any other path under /staff/: the staff 404 page (registered last)."""
+    raise ApiError(404, "not_found", f"no such page: {request.path}")

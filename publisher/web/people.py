@@ -11,7 +11,16 @@ from publisher import keys
 from publisher.errors import ApiError
 from publisher.services import users
 from publisher.web.forms import localize
-from publisher.web.pages import N_, explain, form, render, see_other, staff_page, translator, who
+from publisher.web.pages import (
+    N_,
+    explain,
+    form,
+    render,
+    see_other,
+    staff_page,
+    translator,
+    who,
+)
 
 routes = web.RouteTableDef()
 

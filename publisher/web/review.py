@@ -10,7 +10,18 @@ from publisher import keys
 from publisher.errors import ApiError
 from publisher.web import diff, forms
 from publisher.web.notices import names, notice_id, schedule_words
-from publisher.web.pages import N_, Translator, explain, form, local_time, render, see_other, staff_page, translator, who
+from publisher.web.pages import (
+    N_,
+    Translator,
+    explain,
+    form,
+    local_time,
+    render,
+    see_other,
+    staff_page,
+    translator,
+    who,
+)
 
 routes = web.RouteTableDef()
 
@@ -77,8 +88,9 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
     live = app[keys.QUEUE].live.get(nid)
     live_content = live.content.model_dump(mode="json", by_alias=True) if live is not None else None
     labels = names(request)
+    submitted = next((e for e in reversed(history) if e["action"] == "submit"), None)
     return await render(request, "staff/review.html", {
-        "notice": notice, "history": history, "live": live, "rows": comparison(request, live_content, notice, labels),
+        "notice": notice, "history": history, "submitted": submitted, "live": live, "rows": comparison(request, live_content, notice, labels),
         "comment": "", "errors": {}, "alert": None, **labels, **extra,
     }, status=status)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from structlog.testing import capture_logs
-
 from conftest import PASSWORD
+from structlog.testing import capture_logs
 from web_support import page_token, post_form, sign_in, text_of
 
 
@@ -48,8 +47,9 @@ async def test_next_never_leaves_the_staff_pages(client, staff) -> None:
 
 
 async def test_session_cookie_is_secure_over_https(aiohttp_client, settings, clock, tmp_path) -> None:
-    from publisher.app import create_app
     from conftest import make_settings
+
+    from publisher.app import create_app
 
     https = make_settings(settings.database.url, tmp_path, server={"public_url": "https://notices.example.gov"})
     client = await aiohttp_client(create_app(https, clock=clock, run_scheduler=False))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import publisher.web
 from conftest import PASSWORD
 from web_support import page_token, post_form, sign_in, token_in
+
+import publisher.web
 
 TEMPLATES = Path(publisher.web.__file__).parent / "templates"
 

@@ -8,7 +8,6 @@ from html import unescape
 from typing import Any
 
 from aiohttp.test_utils import TestClient
-
 from conftest import PASSWORD
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

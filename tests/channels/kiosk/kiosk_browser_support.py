@@ -5,7 +5,7 @@ that every visible text and touch target is large enough."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -64,6 +64,13 @@ async def open_kiosk(browser: Any, url: str, viewport: dict[str, int], at: datet
     await page.clock.install(time=at)
     await page.goto(url)
     return context, page, errors
+
+
+async def pause(page: Any) -> None:
+    """Stop the page's clock where it is: from here on its time moves only when the test
+    says (page.clock.run_for / fast_forward), however long a step takes for real."""
+    now_ms = await page.evaluate("Date.now()")
+    await page.clock.pause_at(datetime.fromtimestamp(now_ms / 1000 + 0.05, timezone.utc))
 
 
 SMALL_TEXT = """() => {
