@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import re
@@ -123,7 +124,7 @@ class Fleet:
                 kiosk = KIOSKS[i % len(KIOSKS)]
                 request = (f"GET /kiosk/v1/{kiosk}/events?token=demo-{kiosk} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                            "Accept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n").encode()
-                batch.append(loop.create_connection(lambda r=request: Stream(r), "127.0.0.1", port))
+                batch.append(loop.create_connection(functools.partial(Stream, request), "127.0.0.1", port))
             for _, stream in await asyncio.gather(*batch):
                 self.streams.append(stream)
 

@@ -130,6 +130,7 @@ def banner(base: str) -> str:
         "publisher demo is ready",
         f"  portal:       {base}/",
         f"  catalog:      {base}/catalog/",
+        f"  kiosk page:   {base}/kiosk/{kiosk}/?token={demo_token(kiosk)}",
         f"  kiosk feed:   {base}/kiosk/v1/{kiosk}/feed.json?token={demo_token(kiosk)}",
         f"  LED feed:     {base}/led/v1/signs/{led}/feed.txt?token={demo_token(led)}",
         f"  LED (json):   {base}/led/v1/signs/{led}/feed.json?token={demo_token(led)}",

@@ -51,7 +51,7 @@ class Assets:
     files: dict[str, Asset]
 
     @classmethod
-    def load(cls, folder: Path = STATIC) -> "Assets":
+    def load(cls, folder: Path = STATIC) -> Assets:
         files: dict[str, Asset] = {}
         digest = hashlib.sha256()
         for path in sorted(folder.iterdir()):
@@ -103,7 +103,7 @@ async def page(request: web.Request) -> web.Response:
         if err.status in (401, 404):
             return _unregistered(request, err.status)
         raise
-    profile = device.settings if isinstance(device.settings, KioskProfile) else KioskProfile()
+    profile = device.settings if isinstance(device.settings, KioskProfile) else KioskProfile.model_validate({})
     assets = app[ASSETS]
     org = settings.organization
     # An index number as this bureau writes them, for the search hint.

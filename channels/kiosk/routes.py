@@ -13,6 +13,7 @@ from functools import lru_cache
 from aiohttp import web
 
 from channels.kiosk.catalog import KioskCatalog
+from channels.kiosk.fanout import Fanout
 from channels.kiosk.format import KioskChannel
 from channels.kiosk.page import setup_page
 from channels.serve import device_for, serve
@@ -25,51 +26,6 @@ KEEPALIVE_S = 15.0
 # Open event streams, ended on shutdown so that a restart does not wait for them.
 STREAMS: web.AppKey[set[asyncio.Task[object]]] = web.AppKey("kiosk_streams", set)
 CATALOG: web.AppKey[KioskCatalog] = web.AppKey("kiosk_catalog", KioskCatalog)
-
-
-class Fanout:
-    """Wakes every open event stream when the queue says "look again".
-
-    One listener on the queue for all streams. Each stream waits on a future of its
-    own, kept in a set: a change resolves them all (one task wake-up each), and a
-    stream that leaves or times out takes its future out in O(1). Each woken stream
-    then finds its snapshot with a dictionary look-up (the bytes are shared by the
-    kiosks of a location) and writes one pre-built event."""
-
-    def __init__(self) -> None:
-        self._waiters: set[asyncio.Future[bool]] = set()
-
-    def changed(self) -> None:
-        waiters, self._waiters = self._waiters, set()
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(True)
-
-    def waiter(self) -> asyncio.Future[bool]:
-        """Register before looking at the snapshot, so that a change made while the
-        stream writes is not missed."""
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
-        return waiter
-
-    async def wait(self, waiter: asyncio.Future[bool], timeout: float) -> bool:
-        """True when something changed, False after `timeout` seconds of quiet."""
-        if waiter.done():
-            return waiter.result()
-        timer = asyncio.get_running_loop().call_later(timeout, _quiet, waiter)
-        try:
-            return await waiter
-        finally:
-            timer.cancel()
-            self.forget(waiter)
-
-    def forget(self, waiter: asyncio.Future[bool] | None) -> None:
-        self._waiters.discard(waiter)  # type: ignore[arg-type]
-
-
-def _quiet(waiter: asyncio.Future[bool]) -> None:
-    if not waiter.done():
-        waiter.set_result(False)
 
 
 FANOUT: web.AppKey[Fanout] = web.AppKey("kiosk_fanout", Fanout)
@@ -156,7 +112,8 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def _end_streams(app: web.Application) -> None:
-    for task in list(app[STREAMS]):
+    streams: set[asyncio.Task[object]] = app[STREAMS]
+    for task in list(streams):
         task.cancel()
 
 

@@ -21,7 +21,7 @@ def live_now(app: web.Application) -> tuple[list[dict[str, Any]], list[Any]]:
     emergencies among them."""
     settings, queue = app[keys.SETTINGS], app[keys.QUEUE]
     now = app[keys.CLOCK]()
-    rows = [{"channel": "portal", "location": None, "rotation": queue.rotation("portal", None, now)}]
+    rows: list[dict[str, Any]] = [{"channel": "portal", "location": None, "rotation": queue.rotation("portal", None, now)}]
     for loc in settings.locations:
         for channel in ("kiosk", "led"):
             rows.append({"channel": channel, "location": loc.code, "rotation": queue.rotation(channel, loc.code, now)})

@@ -44,21 +44,21 @@ def diff(old: str, new: str) -> list[Piece]:
             groups.append(("change", list(olds), list(news)))
     merged: list[tuple[str, list[str], list[str]]] = []
     for index, group in enumerate(groups):
-        tag, olds, news = group
+        kind, olds, news = group
         between = 0 < index < len(groups) - 1
-        if (tag == "equal" and between and len(olds) <= MERGE_GAP and not any(t.strip() == "" and "\n" in t for t in olds)
+        if (kind == "equal" and between and len(olds) <= MERGE_GAP and not any(t.strip() == "" and "\n" in t for t in olds)
                 and merged and merged[-1][0] == "change"):
             merged[-1][1].extend(olds)
             merged[-1][2].extend(news)
             continue
-        if tag == "change" and merged and merged[-1][0] == "change":
+        if kind == "change" and merged and merged[-1][0] == "change":
             merged[-1][1].extend(olds)
             merged[-1][2].extend(news)
             continue
-        merged.append((tag, list(olds), list(news)))
+        merged.append((kind, list(olds), list(news)))
     pieces: list[Piece] = []
-    for tag, olds, news in merged:
-        if tag == "equal":
+    for kind, olds, news in merged:
+        if kind == "equal":
             pieces.append(Piece("same", "".join(olds)))
         else:
             if olds:

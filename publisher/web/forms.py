@@ -61,9 +61,10 @@ class NoticeForm:
         return self.daily + [DailyRow() for _ in range(min(spare, MAX_ROWS - len(self.daily)))]
 
 
-def blank_form(categories: list[str]) -> NoticeForm:
+def blank_form(categories: list[str], issuing_org: str = "") -> NoticeForm:
     return NoticeForm(
-        values={"priority": "normal", "schedule.dwell_s": "10", "category": categories[0] if categories else ""},
+        values={"priority": "normal", "schedule.dwell_s": "10", "category": categories[0] if categories else "",
+                "meta.issuing_org": issuing_org},
         lists={"channels": list(CHANNELS), "locations": []},
     )
 

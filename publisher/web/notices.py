@@ -20,7 +20,7 @@ from publisher.errors import ApiError, from_validation
 from publisher.http import json_response
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
-from publisher.web.pages import N_, form, render, see_other, staff_page, translator, who
+from publisher.web.pages import N_, explain, form, render, see_other, staff_page, translator, who
 
 routes = web.RouteTableDef()
 
@@ -143,10 +143,13 @@ async def _save(request: web.Request, existing: int | None) -> web.StreamRespons
         else:
             notice = await service.update(person, existing, converted.data, now)
     except ApiError as err:
-        if err.status != 422:
+        if err.status == 422:
+            the_form.errors = forms.field_errors(err.details, converted.rows, t)
+        elif err.status in (403, 409):  # e.g. submitted by someone else meanwhile: keep what was typed
+            the_form.errors = {"_form": explain(err, t)}
+        else:
             raise
-        the_form.errors = forms.field_errors(err.details, converted.rows, t)
-        return await _editor(request, the_form, current, status=422)
+        return await _editor(request, the_form, current, status=err.status)
     if action == "submit":
         await service.submit(person, notice["id"], app[keys.CLOCK]())
         see_other(f"/staff/notices/{notice['id']}?done=submitted")
@@ -157,7 +160,8 @@ async def _save(request: web.Request, existing: int | None) -> web.StreamRespons
 @staff_page("editor")
 async def new_form(request: web.Request) -> web.StreamResponse:
     settings = request.app[keys.SETTINGS]
-    return await _editor(request, forms.blank_form([c.code for c in settings.catalog]), None)
+    blank = forms.blank_form([c.code for c in settings.catalog], settings.organization.name)
+    return await _editor(request, blank, None)
 
 
 @routes.post("/staff/notices/new")

@@ -184,7 +184,8 @@ async def _run(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.method not in SAFE_METHODS:
             data = await request.post()
             request[_FORM] = data
-            await check_form(request, data.get(CSRF_FIELD))
+            sent = data.get(CSRF_FIELD)
+            await check_form(request, sent if isinstance(sent, str) else None)
         return await handler(request)
     except ApiError as err:
         return await error_page(request, err)

@@ -132,10 +132,13 @@ async def decide(request: web.Request) -> web.StreamResponse:
         # Refusals (four eyes, a wrong role, a missing reason) stay on the page, explained.
         errors: dict[str, str] = {}
         alert = None
-        if err.status == 422 and err.details and err.details[0].get("field") in ("reason", "comment"):
-            errors["comment"] = (t("退回時請寫明原因。") if action == "reject"
-                                 else forms.localize(err.details[0], "comment", t))
+        first = err.details[0] if err.status == 422 and err.details else {}
+        if first.get("field") in ("reason", "comment"):
+            missing = action == "reject" and first.get("type") in ("string_too_short", "missing")
+            errors["comment"] = t("退回時請寫明原因。") if missing else forms.localize(first, "comment", t)
         else:
             alert = explain(err, t)
+            if err.code == "unencodable":  # which signs, which characters
+                alert = f"{alert} {err.message}"
         return await review_page(request, nid, status=err.status, comment=comment, errors=errors, alert=alert)
     see_other(f"/staff/review?done={done}&notice={nid}")

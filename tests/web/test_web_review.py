@@ -105,3 +105,40 @@ async def test_notice_list_filters(client, staff, helpers) -> None:
     assert "審核中的公告" in html and "已上線的公告" not in html
     html = await (await client.get("/staff/notices?q=上線")).text()
     assert "已上線的公告" in html and "審核中的公告" not in html
+
+
+async def test_a_longer_chain_shows_who_did_the_earlier_steps(aiohttp_client, database_url, tmp_path, clock, helpers) -> None:
+    from conftest import ROOT, Staff, make_settings
+    from publisher.app import create_app
+
+    settings = make_settings(database_url, tmp_path, config=ROOT / "config" / "three-step.toml")
+    client = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
+    team = Staff(client)
+    await team.add("ed", "editor")
+    await team.add("head", "section-head")
+    await team.add("rev", "reviewer")
+    await team.add("lead", "leader", "reviewer")
+    nid = await submitted(client, team, helpers)
+    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": "同意"}, headers=team["head"])).status == 200
+    await sign_in(client, "rev")
+    html = text_of(await (await client.get(f"/staff/notices/{nid}/review")).text())
+    assert "第 1 版正在等待第 2 步：保密審查（角色 reviewer）。 由 ed 於 2026-12-01 09:00 送審。" in html
+    assert "1. 科室負責人審核 — head 於 2026-12-01 09:00 核准" in html
+    assert "2. 保密審查 — 等待中" in html and "3. 分管領導審批 — 尚未輪到" in html
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve"})
+    assert resp.status == 303 and "done=approved" in resp.headers["Location"]
+    # the last step: the leader approves and the notice goes live
+    await sign_in(client, "lead")
+    assert f"/staff/notices/{nid}/review" in await (await client.get("/staff/review")).text()
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve"})
+    assert resp.status == 303 and "done=published" in resp.headers["Location"]
+
+
+async def test_a_strict_signs_refusal_names_the_sign_on_the_review_page(client, staff, helpers) -> None:
+    await helpers.add_device(client, staff, "led-strict", "led", "hall-hr", {"encoding": "gb2312", "unencodable": "strict"})
+    nid = await submitted(client, staff, helpers, led_text="臺灣同胞服務窗口", locations=["hall-hr"])
+    await sign_in(client, "rev")
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve"})
+    html = text_of(await resp.text())
+    assert resp.status == 422
+    assert "有 LED 顯示屏無法顯示公告的部分文字" in html and "led-strict" in html and "臺" in html

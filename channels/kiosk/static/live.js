@@ -36,7 +36,9 @@ export class Live {
     this.refresh();
     this.safety = setInterval(() => this.refresh(), jittered(SAFETY_POLL_S));
     window.addEventListener('offline', () => this.wentOffline());
-    window.addEventListener('online', () => this.connect());
+    window.addEventListener('online', () => {
+      if (!this.source) this.connect();
+    });
   }
 
   stop() {
@@ -56,11 +58,19 @@ export class Live {
     if (this.source) this.source.close();
     const source = (this.source = new EventSource(this.url('events')));
     source.addEventListener('open', () => {
-      this.attempt = 0;
       this.stopPolling();
       this.refresh(); // catch up with whatever happened while the stream was down
     });
-    source.addEventListener('feed', (event) => this.announced(JSON.parse(event.data)));
+    source.addEventListener('feed', (event) => {
+      this.attempt = 0; // the stream delivers (a proxy that opens and buffers would not)
+      let data;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      this.announced(data);
+    });
     source.addEventListener('error', () => {
       if (this.source !== source) return;
       // EventSource retries by itself only on some failures; take over for all of them.

@@ -1,8 +1,8 @@
 // The kiosk's service worker (VERSION and ASSETS are prepended by the server).
 // - assets (/kiosk/static/<hash>/...): cache first; their URLs change with their content;
 // - the page, feed.json and catalog.json: network first, the last good answer kept;
-//   without network the kept answer is served, marked with X-Kiosk-Cached so that the
-//   page knows it is offline;
+//   without network (or on a 5xx) the kept answer is served, marked with X-Kiosk-Cached
+//   so that the page knows it is offline;
 // - everything else (the event stream, search) goes to the network untouched.
 /* global VERSION, ASSETS */
 const ASSET_CACHE = `kiosk-assets-${VERSION}`;
@@ -51,14 +51,21 @@ async function networkFirst(request) {
   } catch (error) {
     const kept = await cache.match(request.url);
     if (!kept) throw error;
-    const headers = new Headers(kept.headers);
-    headers.set('X-Kiosk-Cached', 'yes');
-    return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers });
+    return marked(kept);
   }
   if (response.status === 200) {
     await cache.put(request.url, response.clone());
   } else if (response.status === 401 || response.status === 404) {
     await cache.delete(request.url); // the device was revoked: keep nothing of it
+  } else if (response.status >= 500) {
+    const kept = await cache.match(request.url); // a proxy's 502 during a deployment, say
+    if (kept) return marked(kept);
   }
   return response;
+}
+
+function marked(kept) {
+  const headers = new Headers(kept.headers);
+  headers.set('X-Kiosk-Cached', 'yes');
+  return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers });
 }

@@ -5,7 +5,7 @@ that every visible text and touch target is large enough."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -23,7 +23,7 @@ class Hall:
         self.client = TestClient(server)
         self.staff = Staff(self.client)
 
-    async def start(self) -> "Hall":
+    async def start(self) -> Hall:
         await self.client.start_server()
         for name, role in [("ed", "editor"), ("rev", "reviewer"), ("boss", "admin")]:
             await self.staff.add(name, role)
@@ -70,7 +70,7 @@ async def pause(page: Any) -> None:
     """Stop the page's clock where it is: from here on its time moves only when the test
     says (page.clock.run_for / fast_forward), however long a step takes for real."""
     now_ms = await page.evaluate("Date.now()")
-    await page.clock.pause_at(datetime.fromtimestamp(now_ms / 1000 + 0.05, timezone.utc))
+    await page.clock.pause_at(datetime.fromtimestamp(now_ms / 1000 + 0.05, UTC))
 
 
 SMALL_TEXT = """() => {
@@ -104,7 +104,7 @@ class Cable:
         self._server: asyncio.AbstractServer | None = None
         self._writers: set[asyncio.StreamWriter] = set()
 
-    async def start(self) -> "Cable":
+    async def start(self) -> Cable:
         self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
