@@ -129,6 +129,8 @@ def _nav(path: str, person: Principal | None, t: Translator) -> list[tuple[str, 
     if person is None:
         return []
     items = [(p, label) for p, label, roles in NAV if not roles or person.has(*roles)]
+    if path.startswith("/staff/notices/") and path.endswith("/review"):
+        path = "/staff/review"  # a revision's review page belongs to the review section
     matches = [p for p, _ in items if path == p or (p != "/staff/" and path.startswith(p + "/"))]
     current = max(matches, key=len) if matches else None
     return [(p, t(label), p == current) for p, label in items]
