@@ -134,7 +134,7 @@ def banner(base: str) -> str:
         f"  kiosk feed:   {base}/kiosk/v1/{kiosk}/feed.json?token={demo_token(kiosk)}",
         f"  LED feed:     {base}/led/v1/signs/{led}/feed.txt?token={demo_token(led)}",
         f"  LED (json):   {base}/led/v1/signs/{led}/feed.json?token={demo_token(led)}",
-        f"  staff login:  POST {base}/api/v1/auth/login  {{\"username\": \"editor\", \"password\": \"{PASSWORD}\"}}",
+        f"  staff login:  {base}/staff/login  (API: POST {base}/api/v1/auth/login)",
         f"  staff users:  {staff}; password for all: {PASSWORD}",
         f"  API docs:     {base}/api/v1/openapi.json",
         "",

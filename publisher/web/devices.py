@@ -13,6 +13,7 @@ from channels.led.fitting import current_page
 from channels.led.format import EPOCH, LedFeed
 from publisher import keys
 from publisher.errors import ApiError, not_found
+from publisher.services.device_status import device_status, revoke_device
 from publisher.web.forms import localize
 from publisher.web.pages import form, render, see_other, staff_page, translator
 
@@ -34,19 +35,13 @@ def led_now(feed: LedFeed | None, now: datetime) -> dict[str, Any] | None:
 
 def device_rows(app: web.Application) -> list[dict[str, Any]]:
     """Every device as GET /api/v1/devices describes it, plus an LED sign's page now."""
-    registry, queue = app[keys.DEVICES], app[keys.QUEUE]
     now = app[keys.CLOCK]()
     rows = []
-    for device in sorted(registry.devices.values(), key=lambda d: (d.location, d.kind, d.id)):
-        if device.revoked:
-            rows.append({**registry.describe(device, now, None), "board": None})
-            continue
-        snap = queue.snapshot(device.kind, device, now)  # in memory; not counted as a poll
-        row = registry.describe(device, now, snap.version, snap.generated_at)
-        row["board"] = led_now(snap.extra, now) if device.kind == "led" else None
+    for device, snap, row in device_status(app[keys.DEVICES], app[keys.QUEUE], now):
+        row["board"] = led_now(snap.extra, now) if snap is not None and device.kind == "led" else None
         row["last_seen_at"] = device.last_seen
         rows.append(row)
-    return rows
+    return sorted(rows, key=lambda r: (r["location"], r["kind"], r["id"]))
 
 
 def _status(row: dict[str, Any]) -> str:
@@ -119,9 +114,5 @@ async def revoke_confirm(request: web.Request) -> web.StreamResponse:
 @staff_page("admin")
 async def revoke(request: web.Request) -> web.StreamResponse:
     app = request.app
-    device = await app[keys.DEVICES].revoke(request.match_info["id"], app[keys.CLOCK]())
-    # As DELETE /api/v1/devices/{id} does: drop its snapshot, and wake its event streams so they end.
-    queue = app[keys.QUEUE]
-    queue.forget(device.id)
-    queue.touch()
+    device = await revoke_device(app[keys.DEVICES], app[keys.QUEUE], request.match_info["id"], app[keys.CLOCK]())
     see_other(f"/staff/devices?revoked={device.id}")
