@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best of each is kept")
+    parser.add_argument("--verbose", action="store_true", help="print every round")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="publisher-bench-"))
@@ -153,6 +154,8 @@ def main() -> None:
                     rps, count = load(url, args.seconds, args.connections, tag)
                     per_request = (cpu_seconds(pids[target]) - before) / count * 1e6
                     results[(kind, target)] = max(results.get((kind, target), 0.0), rps)
+                    if args.verbose:
+                        print(f"  {kind} {target:<8} {rps:>8.0f} req/s {per_request:>6.1f} us/req")
                     cpu[(kind, target)] = min(cpu.get((kind, target), float("inf")), per_request)
         print(f"{'responses':<10}{'bare req/s':>12}{'service req/s':>15}{'ratio':>7}"
               f"{'bare CPU us/req':>17}{'service CPU us/req':>20}{'ratio':>7}")

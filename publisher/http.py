@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+from collections.abc import Callable
 from datetime import datetime
 from time import perf_counter
 from typing import Any
@@ -63,7 +64,13 @@ def _refusal(exc: web.HTTPException) -> ApiError:
     return ApiError(exc.status, code, exc.reason if exc.status != 413 else "request body is larger than 1 MiB")
 
 
-def instrument(handler: Handler, route: str) -> Handler:
+# Called with every text/html answer before it is sent (the security headers); kept
+# in the route wrapper rather than on_response_prepare, which every feed poll would pay.
+ResponseHook = Callable[[web.Request, web.StreamResponse], None]
+HTML_HOOKS: web.AppKey[list[ResponseHook]] = web.AppKey("html_hooks", list)
+
+
+def instrument(handler: Handler, route: str, html_hooks: tuple[ResponseHook, ...] = ()) -> Handler:
     """Wrap one route's handler: time and count it by route template, and turn any
     refusal into the contract's error shape.
 
@@ -91,6 +98,9 @@ def instrument(handler: Handler, route: str) -> Handler:
         except Exception:
             log.exception("unhandled error", path=request.path, method=request.method)
             response = error_response(request, ApiError(500, "internal_error", "internal error; it has been logged"))
+        if html_hooks and response.headers.get("Content-Type", "").startswith("text/html"):
+            for hook in html_hooks:
+                hook(request, response)
         request.app[keys.METRICS].observe(request.method, route, response.status, perf_counter() - started)
         return response
 
@@ -124,9 +134,10 @@ def instrument_routes(app: web.Application) -> None:
     resource = app.router.add_resource("/{tail:.*}", name="unmatched")
     resource.add_route("*", unmatched)
     app[CATCH_ALL] = resource
+    hooks = tuple(app.get(HTML_HOOKS, ()))
     for route in app.router.routes():
         label = route.resource.canonical if route.resource is not None else "unmatched"
-        route._handler = instrument(route.handler, label)  # type: ignore[attr-defined]
+        route._handler = instrument(route.handler, label, hooks)  # type: ignore[attr-defined]
 
 
 async def json_body(request: web.Request) -> Any:

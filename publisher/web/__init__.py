@@ -8,6 +8,7 @@ from pathlib import Path
 import aiohttp_jinja2
 from aiohttp import web
 
+from publisher.http import HTML_HOOKS
 from publisher.web import (
     dashboard,
     devices,
@@ -32,4 +33,4 @@ def setup_web(app: web.Application) -> None:
     app.router.add_static("/staff/static/", STATIC, name="staff_static", append_version=False)
     app.router.add_get("/staff/{tail:.*}", missing_page)  # after every staff route
     i18n.install(aiohttp_jinja2.get_env(app))
-    app.on_response_prepare.append(security_headers)
+    app.setdefault(HTML_HOOKS, []).append(security_headers)

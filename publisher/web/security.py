@@ -43,8 +43,9 @@ HTML_HEADERS = {
 }
 
 
-async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare: add the headers to HTML answers."""
+def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Add the headers to an HTML answer (called by every route's wrapper, see
+    publisher.http.HTML_HOOKS)."""
     content_type = response.headers.get("Content-Type")
     if content_type is None or not content_type.startswith("text/html"):
         return
