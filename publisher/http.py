@@ -1,4 +1,5 @@
-"""HTTP plumbing shared by every route: JSON in and out, the error middleware."""
+"""HTTP plumbing shared by every route: JSON in and out, errors in the contract's
+shape, metrics and HTML security hooks (applied per route, see `instrument`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from datetime import datetime
 from time import perf_counter
 from typing import Any
 
-Handler = Any  # an aiohttp request handler
-
 import structlog
 from aiohttp import web
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
@@ -20,6 +19,7 @@ from publisher import keys
 from publisher.errors import ApiError
 
 log = structlog.get_logger("publisher.http")
+Handler = Any  # an aiohttp request handler
 
 MAX_BODY = 1024 * 1024
 # Paths whose errors are JSON in the contract's shape; everything else is a page.

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from channels.kiosk.format import item
+from channels.kiosk.format import ItemCache, item
 from publisher.domain.live import LiveNotice
 from publisher.domain.rotation import targeted
 from publisher.domain.schedule import has_started
@@ -63,17 +63,7 @@ class KioskCatalog:
         self.queue = queue
         self.settings = settings
         self._snapshots: dict[str, Snapshot] = {}
-        self._items: dict[tuple[int, int, datetime], bytes] = {}
-
-    def _item_json(self, notice: LiveNotice) -> bytes:
-        key = (notice.id, notice.revision, notice.live_since)
-        found = self._items.get(key)
-        if found is None:
-            if len(self._items) > 100_000:
-                self._items.clear()
-            found = self._items[key] = json.dumps(catalog_item(notice, self.settings), ensure_ascii=False,
-                                                  separators=(",", ":")).encode()
-        return found
+        self._item_json = ItemCache(lambda notice: catalog_item(notice, settings))
 
     def snapshot(self, location: str, now: datetime) -> Snapshot:
         revision = self.queue.data_revision

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 import json
 from datetime import datetime
 from typing import Any
@@ -34,28 +35,37 @@ def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
     return value.astimezone(tz).isoformat() if value else None
 
 
+class ItemCache:
+    """Each notice serialised once to JSON bytes, keyed by (notice, revision, the
+    instant that revision was approved): a change re-serialises one item, not all."""
+
+    def __init__(self, to_dict: Callable[[LiveNotice], dict[str, Any]], limit: int = 100_000) -> None:
+        self._to_dict = to_dict
+        self._limit = limit
+        self._items: dict[tuple[int, int, datetime], bytes] = {}
+
+    def __call__(self, notice: LiveNotice) -> bytes:
+        key = (notice.id, notice.revision, notice.live_since)
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) > self._limit:
+                self._items.clear()
+            found = self._items[key] = json.dumps(self._to_dict(notice), ensure_ascii=False,
+                                                  separators=(",", ":")).encode()
+        return found
+
+
 class KioskChannel:
     name = "kiosk"
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
-        # notice -> the item as JSON bytes: a change re-serialises one item, not all.
-        self._items: dict[tuple[int, int, datetime], bytes] = {}
+        self._item_json = ItemCache(lambda notice: item(notice, tz))
 
     def render_key(self, target: Any) -> Any:
         # A kiosk feed depends only on where the kiosk stands: every kiosk of a
         # location shares one rendering.
         return target.location
-
-    def _item_json(self, notice: LiveNotice) -> bytes:
-        key = (notice.id, notice.revision, notice.live_since)
-        found = self._items.get(key)
-        if found is None:
-            if len(self._items) > 100_000:
-                self._items.clear()
-            found = self._items[key] = json.dumps(item(notice, self.tz), ensure_ascii=False,
-                                                  separators=(",", ":")).encode()
-        return found
 
     def render(
         self, rotation: Rotation, target: Any, now: datetime, valid_until: datetime | None, previous: Snapshot | None
