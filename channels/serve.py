@@ -36,6 +36,15 @@ async def device_for(
     )
 
 
+def polled(request: web.Request, channel: str, device: Device, now: datetime) -> Snapshot:
+    """The device's current snapshot for `channel`; fetching it counts as the device's
+    poll (last seen and the version it was given, kept in memory)."""
+    app = request.app
+    snap = app[keys.QUEUE].snapshot(channel, device, now)
+    app[keys.DEVICES].seen(device, snap.version, now)
+    return snap
+
+
 def etag_matches(request: web.Request, etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:

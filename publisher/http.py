@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+from html import escape
 from collections.abc import Callable
 from datetime import datetime
 from time import perf_counter
@@ -45,14 +46,10 @@ def error_response(request: web.Request, err: ApiError) -> web.Response:
     text = (
         '<!doctype html><html lang="zh-Hant"><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{err.status}</title><main><h1>{err.status}</h1><p lang=\"en\">{_escape(err.message)}</p>"
+        f"<title>{err.status}</title><main><h1>{err.status}</h1><p lang=\"en\">{escape(err.message)}</p>"
         f'<p><a href="{home}">返回首頁</a></p></main></html>'
     )
     return web.Response(text=text, status=err.status, content_type="text/html")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

@@ -204,10 +204,6 @@ class ContentQueue:
         self._snapshots[key] = shared
         return shared
 
-    def recompute(self, channel_name: str, target: Target, now: datetime) -> Snapshot:
-        self._snapshots.pop((channel_name, target.id), None)
-        return self.snapshot(channel_name, target, now)
-
     def cached(self, channel_name: str, target_id: str) -> Snapshot | None:
         return self._snapshots.get((channel_name, target_id))
 

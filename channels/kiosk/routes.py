@@ -16,7 +16,7 @@ from channels.kiosk.catalog import KioskCatalog
 from channels.kiosk.fanout import Fanout
 from channels.kiosk.format import KioskChannel
 from channels.kiosk.page import setup_page
-from channels.serve import device_for, serve
+from channels.serve import device_for, polled, serve
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
 from publisher.http import json_response
@@ -42,9 +42,7 @@ async def feed(request: web.Request) -> web.Response:
     app = request.app
     now = app[keys.CLOCK]()
     device = await device_for(request, "kiosk", now=now)
-    snap = app[keys.QUEUE].snapshot("kiosk", device, now)
-    app[keys.DEVICES].seen(device, snap.version, now)
-    return serve(request, snap)
+    return serve(request, polled(request, "kiosk", device, now))
 
 
 @routes.get("/kiosk/v1/{device_id}/catalog.json")

@@ -25,13 +25,14 @@ changed). Choices where LED.md is silent:
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from aiohttp import web
 
 from channels.led.fitting import current_page
 from channels.led.format import EPOCH, LedChannel, LedFeed
 from channels.led.preview import setup_preview
-from channels.serve import device_for, serve
+from channels.serve import device_for, polled, serve
 from publisher import keys
 from publisher.errors import ApiError
 from publisher.queue import Snapshot
@@ -41,21 +42,21 @@ routes = web.RouteTableDef()
 BASE = "/led/v1/signs/{sign_id}/"
 
 
-async def _sign(request: web.Request) -> Device:
-    return await device_for(request, "led", "sign_id")
+async def _sign(request: web.Request) -> tuple[Device, datetime]:
+    """The sign and the one instant this request is answered for."""
+    now = request.app[keys.CLOCK]()
+    return await device_for(request, "led", "sign_id", now), now
 
 
-def _snapshot(request: web.Request, device: Device) -> tuple[Snapshot, LedFeed]:
-    app = request.app
-    now = app[keys.CLOCK]()
-    snap = app[keys.QUEUE].snapshot("led", device, now)
-    app[keys.DEVICES].seen(device, snap.version, now)
-    return snap, snap.extra
+async def _snapshot(request: web.Request) -> tuple[Snapshot, LedFeed, datetime]:
+    device, now = await _sign(request)
+    snap = polled(request, "led", device, now)
+    return snap, snap.extra, now
 
 
 @routes.get(BASE + "feed.txt")
 async def feed_txt(request: web.Request) -> web.Response:
-    snap, feed = _snapshot(request, await _sign(request))
+    snap, feed, _now = await _snapshot(request)
     if request.query.get("header") == "1":
         return serve(request, snap, body=feed.header_bytes, headers=snap.headers)
     return serve(request, snap, headers=snap.headers)
@@ -63,19 +64,18 @@ async def feed_txt(request: web.Request) -> web.Response:
 
 @routes.get(BASE + "feed.json")
 async def feed_json(request: web.Request) -> web.Response:
-    snap, feed = _snapshot(request, await _sign(request))
+    snap, feed, _now = await _snapshot(request)
     return serve(request, snap, body=feed.json_bytes, content_type="application/json; charset=utf-8",
                  headers=snap.headers)
 
 
 @routes.get(BASE + "now.txt")
 async def now_txt(request: web.Request) -> web.Response:
-    snap, feed = _snapshot(request, await _sign(request))
+    snap, feed, now = await _snapshot(request)
     if not feed.pages:
         headers = {**snap.headers, "X-LED-Page": "0/0"}
         return serve(request, snap, body=b"", headers=headers, etag=f'"{snap.version}-p0"',
                      cache_control="max-age=0")
-    now = request.app[keys.CLOCK]()
     index, remaining = current_page(feed.dwells, now, EPOCH)
     if snap.valid_until is not None:
         remaining = min(remaining, (snap.valid_until - now).total_seconds())
@@ -89,19 +89,19 @@ async def now_txt(request: web.Request) -> web.Response:
 
 @routes.get(BASE + "version")
 async def version(request: web.Request) -> web.Response:
-    snap, _feed = _snapshot(request, await _sign(request))
+    snap, _feed, _now = await _snapshot(request)
     return serve(request, snap, body=f"{snap.version}\r\n".encode("ascii"),
                  content_type="text/plain; charset=US-ASCII", headers=snap.headers)
 
 
 @routes.get(BASE + "feed.alpha")
 async def feed_alpha(request: web.Request) -> web.Response:
-    device = await _sign(request)
+    device, now = await _sign(request)
     if device.settings is None or device.settings.encoding != "ascii":
         raise ApiError(404, "not_an_alpha_sign",
                        f"sign {device.id!r} has no feed.alpha: the Alpha protocol feed is for ascii signs only")
-    snap, feed = _snapshot(request, device)
-    return serve(request, snap, body=feed.alpha_bytes, content_type="application/octet-stream",
+    snap = polled(request, "led", device, now)
+    return serve(request, snap, body=snap.extra.alpha_bytes, content_type="application/octet-stream",
                  headers=snap.headers)
 
 

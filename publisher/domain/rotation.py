@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.schedule import is_showing, next_boundary
+from publisher.domain.schedule import is_showing
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +39,3 @@ def rotation(live: Iterable[LiveNotice], channel: str, location: str | None, at:
     emergencies = [n for n in showing if n.content.priority == "emergency"]
     chosen = emergencies or showing
     return Rotation(items=tuple(sorted(chosen, key=order_key)), emergency=bool(emergencies))
-
-
-def next_change(notices: Iterable[LiveNotice], at: datetime, tz: ZoneInfo) -> datetime | None:
-    """The earliest instant after `at` when any of these notices may start or stop showing."""
-    edges = [next_boundary(n.content.schedule, at, tz, n.first_live_at) for n in notices]
-    found = [e for e in edges if e is not None]
-    return min(found) if found else None
