@@ -1,4 +1,4 @@
-"""Benchmarks for the LED channel (LED.md).
+"""Benchmarks for the LED channel (docs/led.md).
 
 1. Fitting: fitted characters per second for a long mixed Chinese/ASCII notice
    (16x2 GB2312 by default).

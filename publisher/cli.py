@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     add_device.add_argument("--kind", required=True, choices=["kiosk", "led"])
     add_device.add_argument("--location", required=True, help="a location code from the config")
     add_device.add_argument("--name")
-    add_device.add_argument("--profile", help="the device profile as JSON (LED: see LED.md)")
+    add_device.add_argument("--profile", help="the device profile as JSON (LED: see docs/led.md)")
     add_device.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 
 class ApiError(Exception):
-    """A refusal the caller can act on. Raised anywhere; rendered by the error middleware."""
+    """A refusal the caller can act on. Raised anywhere; rendered by every route's wrapper (http.instrument)."""
 
     def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None) -> None:
         super().__init__(message)

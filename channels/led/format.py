@@ -14,7 +14,7 @@ After one notice changes, a recomputation therefore fits one notice, joins cache
 bytes, and combines cached per-notice CRCs (CRC-16/ARC is linear, so the CRC of the
 whole body follows from its parts' CRCs and lengths without reading the body again).
 
-Version (LED.md `<seq>-<CRC>`): seq only grows for a sign. A new version takes
+Version (docs/led.md `<seq>-<CRC>`): seq only grows for a sign. A new version takes
 max(previous seq + 1, seq of the version the sign was last given + 1, the Unix time
 in whole seconds of the recomputation): one past the last within a process, and still
 growing after a restart (the last given version is kept in the database, and the

@@ -1,10 +1,10 @@
-"""LED sign feeds (LED.md): feed.txt, feed.json, now.txt, version, feed.alpha.
+"""LED sign feeds (docs/led.md): feed.txt, feed.json, now.txt, version, feed.alpha.
 
 Every answer comes from the sign's snapshot (one dictionary look-up while nothing
-changed). Choices where LED.md is silent:
+changed). Choices, with reasons in docs/led.md:
 
 * ETag: the strong ETag is `"<version>"` for feed.txt, feed.txt?header=1, feed.json,
-  version and feed.alpha, as LED.md says. Each is its own URL, and within one version
+  version and feed.alpha (docs/led.md section 6). Each is its own URL, and within one version
   each URL's bytes never change, so the shared tag is a correct strong validator, and
   a gateway can compare any of them with the body of `version`. now.txt is the
   exception: its bytes change with the page inside one version, so its tag is
@@ -17,8 +17,8 @@ changed). Choices where LED.md is silent:
   text (which blanks the sign's file A).
 * feed.alpha on a sign whose encoding is not `ascii` is 404 (code `not_an_alpha_sign`):
   that resource does not exist for the sign. An unknown sign is 404 `not_found`.
-* 404 for an unknown sign is answered before the token is checked (401), as LED.md
-  and CONTRACT.md require; every fetch that passes the token check records last-seen
+* 404 for an unknown sign is answered before the token is checked (401), as docs/led.md
+  and docs/api.md say; every fetch that passes the token check records last-seen
   and the version served (a 304 too).
 """
 

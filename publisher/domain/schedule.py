@@ -5,7 +5,7 @@ No I/O and no clock: every function takes the instant it is asked about. Local r
 
 Semantics where the contract is silent:
 
-* Effective start = ``start``, or ``live_since`` (when the revision went live) if absent.
+* Effective start = ``start``, or ``live_since`` (callers pass the notice's first_live_at) if absent.
   Showing needs ``effective start <= at < end``: the start is inclusive, the end exclusive.
 * Recurrence: the RRULE is expanded in local wall time with DTSTART = the effective start
   as read on the local clock, so occurrences take their time of day from the start

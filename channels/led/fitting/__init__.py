@@ -1,4 +1,4 @@
-"""LED fitting: a notice's text to fitted pages and feed bytes for one sign (LED.md)."""
+"""LED fitting: a notice's text to fitted pages and feed bytes for one sign (docs/led.md)."""
 
 from .encode import Unencodable, UnencodableError, raise_if_strict
 from .fit import FitResult, Page, fit_text, prepare

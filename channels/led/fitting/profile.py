@@ -1,4 +1,4 @@
-"""The sign profile: one LED board's geometry, encoding and fitting choices (LED.md table)."""
+"""The sign profile: one LED board's geometry, encoding and fitting choices (docs/led.md, section 2)."""
 
 import unicodedata
 from typing import Literal

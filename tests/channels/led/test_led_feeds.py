@@ -1,4 +1,4 @@
-"""The LED feeds over HTTP (LED.md "Endpoints"): bytes, headers, ETag/304, statuses."""
+"""The LED feeds over HTTP (docs/led.md "The feeds"): bytes, headers, ETag/304, statuses."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from conftest import publish
 from led_http_helpers import ENDPOINTS, add_sign, body, crc_bitwise, feed, fetch
 
-# 明日停水，请储 / 水。 then 1F办理（三号窗 / 口）, both in GB2312, at 16x2 (LED.md examples)
+# 明日停水，请储 / 水。 then 1F办理（三号窗 / 口）, both in GB2312, at 16x2 (docs/led.md worked examples)
 FEED_TWO_NOTICES = bytes.fromhex(
     "c3f7 c8d5 cda3 cbae a3ac c7eb b4a2 0d0a cbae a1a3 0d0a"
     "0c"

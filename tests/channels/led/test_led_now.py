@@ -1,5 +1,5 @@
 """now.txt: the page on the board right now, a pure function of rotation and instant
-(LED.md; issue item 4: synchronised boards)."""
+(docs/led.md section 7; issue item 4: synchronised boards)."""
 
 from __future__ import annotations
 

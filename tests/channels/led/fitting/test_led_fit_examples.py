@@ -1,4 +1,4 @@
-"""The three examples of LED.md, exactly (16x2, gb2312, page mode unless said)."""
+"""The three worked examples of docs/led.md, exactly (16x2, gb2312, page mode unless said)."""
 
 from led_fit_helpers import pages
 
