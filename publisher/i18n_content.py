@@ -1,0 +1,100 @@
+"""Notice content in Simplified Chinese for the portal's zh-Hans pages.
+
+OpenCC's `t2s.json` is used: its chain looks a phrase up in TSPhrases before falling back
+to single characters, which is what "phrases included" means (乾燥 -> 干燥 but 乾隆 stays
+乾隆; 頭髮 -> 头发, 發展 -> 发展). `tw2sp.json` would also rewrite Taiwanese vocabulary to
+mainland vocabulary (軟體 -> 软件); the bureau writes mainland terms already, and such
+rewriting could change a document number or a quoted title, so it is not used.
+
+A revision never changes once submitted, so its conversion is computed once and kept
+per (notice id, revision) in a bounded LRU: a popular notice costs one conversion, and a
+crawler walking the whole record cannot grow the cache past `maxsize` entries.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import cache
+from typing import Any
+
+import opencc
+from pydantic import BaseModel
+
+from publisher.domain.notices import NoticeIn
+
+# human-text fields of a revision; codes (category, locations, channels, priority) and
+# dates are left alone
+TEXT_FIELDS = ("title", "summary", "body", "led_text")
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    # explicit ".json" works in every opencc release; loading costs milliseconds
+    return opencc.OpenCC("t2s.json")
+
+
+def to_simplified(text: str) -> str:
+    if not text:
+        return text
+    converted: str = _t2s().convert(text)
+    return converted
+
+
+def _convert_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return to_simplified(value)
+    if isinstance(value, list):
+        return [_convert_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_convert_value(v) for v in value)
+    return value
+
+
+def _convert_meta(meta: BaseModel) -> BaseModel:
+    # every string of the metadata (document number, issuing body, keywords and any
+    # field added later); code-valued strings such as doc_kind are ASCII and come
+    # through t2s unchanged
+    update = {name: _convert_value(getattr(meta, name)) for name in type(meta).model_fields}
+    return meta.model_copy(update=update)
+
+
+def simplified_notice(content: NoticeIn) -> NoticeIn:
+    """The revision's content with every text field in Simplified Chinese."""
+    update: dict[str, Any] = {name: _convert_value(getattr(content, name)) for name in TEXT_FIELDS}
+    update["meta"] = _convert_meta(content.meta)
+    return content.model_copy(update=update)
+
+
+class SimplifiedCache:
+    """simplified_notice() per (notice id, revision), least recently used dropped first.
+    Thread-safe, so pages rendered in an executor may share it."""
+
+    def __init__(self, maxsize: int = 2048) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be at least 1")
+        self.maxsize = maxsize
+        self._items: OrderedDict[tuple[int, int], NoticeIn] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, notice_id: int, revision: int, content: NoticeIn) -> NoticeIn:
+        key = (notice_id, revision)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return found
+        converted = simplified_notice(content)  # outside the lock: conversions may overlap
+        with self._lock:
+            self.misses += 1
+            self._items[key] = converted
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+        return converted
+
+    def __len__(self) -> int:
+        return len(self._items)
