@@ -115,7 +115,9 @@ def _zip_kind(stream: BinaryIO) -> FileKind:
                     if any(n.startswith(folder) for n in names):
                         return kind
             return ZIP
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
+    except UnsupportedType:
+        raise
+    except Exception as exc:  # untrusted bytes: any parser failure means "not accepted"
         raise UnsupportedType(f"a damaged zip: {exc}") from None
 
 
@@ -123,10 +125,12 @@ def _ole_kind(stream: BinaryIO) -> FileKind:
     stream.seek(0)
     try:
         ole = olefile.OleFileIO(stream)
-    except (OSError, ValueError, IndexError) as exc:
+    except Exception as exc:  # untrusted bytes: any parser failure means "not accepted"
         raise UnsupportedType(f"a damaged office document: {exc}") from None
     try:
         top = {entry[0].casefold() for entry in ole.listdir(streams=True, storages=False) if len(entry) == 1}
+    except Exception as exc:
+        raise UnsupportedType(f"a damaged office document: {exc}") from None
     finally:
         ole.close()
     for kind, stream_name in _OLE_STREAMS:
