@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import io
 from concurrent.futures import Executor
+from typing import BinaryIO
 
 from PIL import Image
 
@@ -41,7 +42,7 @@ def _fit(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def render_image(data: io.BufferedIOBase | io.BytesIO) -> bytes:
+def render_image(data: BinaryIO) -> bytes:
     try:
         with Image.open(data) as image:
             if image.width * image.height > MAX_PIXELS:
@@ -99,7 +100,7 @@ def thumbnail(storage: BlobStorage, sha256: str, kind: FileKind) -> bytes | None
             png = render_pdf(blob.read())
     else:
         with storage.open(sha256) as blob:
-            png = render_image(blob)  # type: ignore[arg-type]
+            png = render_image(blob)
     storage.put_derived(sha256, VARIANT, png)
     return png
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from attachment_samples import image, ole2, odf, ooxml, pdf, zip_of
+from attachment_samples import image, odf, ole2, ooxml, pdf, zip_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
