@@ -7,6 +7,7 @@ leak the personal data it points at.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -23,13 +24,12 @@ _TO_ASCII = str.maketrans(
 )
 
 
+_DIGIT_OR_CHECK = re.compile(f"[{DIGITS}Xx\uff38\uff58]")
+
+
 def ascii_digits(text: str) -> str:
     """Full-width digits and X as ASCII (one character for one, so spans stay valid)."""
     return text.translate(_TO_ASCII)
-
-
-def is_digit(char: str) -> bool:
-    return "0" <= char <= "9" or "\uff10" <= char <= "\uff19"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +50,11 @@ class Finding:
 def mask_digits(matched: str, keep_first: int, keep_last: int) -> str:
     """Hide every digit but the first `keep_first` and the last `keep_last`; separators,
     letters (a check digit X) and the kept digits stay as written."""
-    positions = [i for i, char in enumerate(matched) if is_digit(char) or char in "Xx\uff38\uff58"]
-    hidden = set(positions[keep_first : len(positions) - keep_last])
-    return "".join(MASK if i in hidden else char for i, char in enumerate(matched))
+    positions = [m.start() for m in _DIGIT_OR_CHECK.finditer(matched)]
+    chars = list(matched)
+    for i in positions[keep_first : len(positions) - keep_last]:
+        chars[i] = MASK
+    return "".join(chars)
 
 
 def mask_text(text: str, findings: Iterable[Finding]) -> str:

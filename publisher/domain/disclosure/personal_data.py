@@ -24,11 +24,18 @@ Full-width digits count as digits (findings.DIGITS).
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
-from publisher.domain.disclosure.findings import DIGITS, Finding, FindingKind, ascii_digits, mask_digits
+from publisher.domain.disclosure.findings import (
+    DIGITS,
+    Finding,
+    FindingKind,
+    ascii_digits,
+    mask_digits,
+)
 
 D = f"[{DIGITS}]"
 CHECK = f"[{DIGITS}Xx\uff38\uff58]"
@@ -38,14 +45,20 @@ END = f"(?!{CHECK})"  # nor an X after it: that would make it an ID number, long
 
 RESIDENT_ID = re.compile(f"{START}{D}{{6}}{SEP}?{D}{{8}}{SEP}?{D}{{3}}{CHECK}{END}")
 BANK_CARD = re.compile(f"{START}(?:{D}{{16,19}}|{D}{{4}}(?:{SEP}{D}{{4}}){{3}}(?:{SEP}{D}{{1,3}})?){END}")
-MOBILE = re.compile(f"{START}(?:[+\uff0b]?(?:86|\uff18\uff16){SEP}?)?[1\uff11][3-9\uff13-\uff19]{D}(?:{SEP}?{D}{{4}}){{2}}{END}")
+COUNTRY = f"[+\uff0b]?(?:86|\uff18\uff16){SEP}?"  # +86 / 86, ASCII or full-width
+MOBILE = re.compile(f"{START}(?:{COUNTRY})?[1\uff11][3-9\uff13-\uff19]{D}(?:{SEP}?{D}{{4}}){{2}}{END}")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+_NOT_DIGIT_OR_X = re.compile("[^0-9X]")
 
 
 def _compact(matched: str) -> str:
-    return "".join(ch for ch in ascii_digits(matched) if ch.isdigit() or ch == "X")
+    """Only the digits (and a check X), in ASCII: what the checksums are computed over."""
+    return _NOT_DIGIT_OR_X.sub("", ascii_digits(matched))
 
 
 def resident_id_valid(number: str) -> bool:
@@ -53,7 +66,7 @@ def resident_id_valid(number: str) -> bool:
     digits = _compact(number)
     if len(digits) != 18 or not digits[:17].isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS))
+    total = sum(map(operator.mul, map(int, digits[:17]), _ID_WEIGHTS))
     if _ID_CHECK[total % 11] != digits[17]:
         return False
     year, month, day = int(digits[6:10]), int(digits[10:12]), int(digits[12:14])
@@ -70,12 +83,8 @@ def luhn_valid(number: str) -> bool:
     digits = _compact(number)
     if not digits.isdigit():
         return False
-    total = 0
-    for i, char in enumerate(reversed(digits)):
-        value = int(char)
-        if i % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
+    # from the right: digits in odd places as they are, in even places doubled (digit sum)
+    total = sum(map(int, digits[::-1][0::2])) + sum(_LUHN_DOUBLED[int(d)] for d in digits[::-1][1::2])
     return total % 10 == 0
 
 

@@ -83,18 +83,22 @@ def table3_checks(table: Table, previous_carried_out: Mapping[str, int] | None =
     year's published report, if there is one."""
     checks: list[Check] = []
     for column in TABLE3_COLUMNS:
-        cell = lambda row: _cell(table, row, column)  # noqa: E731 - a local shorthand
+        cells = {row: _cell(table, row, column) for row in TABLE3_ROW_CODES}
         checks.append(
             _check(BALANCE, "table3", "carried_out", column,
-                   cell("new") + cell("carried_in") - cell("total"), cell("carried_out"))
+                   cells["new"] + cells["carried_in"] - cells["total"], cells["carried_out"])
         )
         for group, codes in OUTCOME_GROUPS.items():
-            checks.append(_check(group_rule(group), "table3", group, column, sum(cell(c) for c in codes), cell(group)))
-        checks.append(_check(RESULTS_TOTAL, "table3", "total", column, sum(cell(r) for r in RESULT_ROWS), cell("total")))
+            checks.append(
+                _check(group_rule(group), "table3", group, column, sum(cells[c] for c in codes), cells[group])
+            )
+        checks.append(
+            _check(RESULTS_TOTAL, "table3", "total", column, sum(cells[r] for r in RESULT_ROWS), cells["total"])
+        )
         if previous_carried_out is not None:
             checks.append(
                 _check(CARRIED_OVER, "table3", "carried_in", column,
-                       int(previous_carried_out.get(column, 0)), cell("carried_in"))
+                       int(previous_carried_out.get(column, 0)), cells["carried_in"])
             )
     for row in TABLE3_ROW_CODES:
         checks.append(

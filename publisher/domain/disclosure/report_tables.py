@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from publisher.domain.disclosure.report_codes import (
     APPLICANT_KINDS,
@@ -36,7 +37,12 @@ from publisher.domain.disclosure.report_codes import (
     TABLE3_ROW_CODES,
     TABLE4_COLUMNS,
 )
-from publisher.domain.disclosure.report_records import NoticeRecord, RequestRecord, ReviewCase, StaffFigures
+from publisher.domain.disclosure.report_records import (
+    NoticeRecord,
+    RequestRecord,
+    ReviewCase,
+    StaffFigures,
+)
 
 Table = dict[str, dict[str, int]]
 
@@ -71,7 +77,7 @@ def per_day(items: int, year: int) -> Decimal:
     return (Decimal(items) / days_in_year(year)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def table2(notices: Iterable[NoticeRecord], year: int, figures: StaffFigures | None) -> dict[str, dict]:
+def table2(notices: Iterable[NoticeRecord], year: int, figures: StaffFigures | None) -> dict[str, dict[str, Any]]:
     _, last = year_bounds(year)
     art20_1 = {kind: {"issued": 0, "repealed": 0, "in_force": 0} for kind in TABLE2_ART20_1_KINDS}
     for notice in notices:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Annotated
 
 import chinese_calendar
@@ -79,7 +79,7 @@ class CalendarConfig(BaseModel):
         return self
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_knows(year: int) -> bool:
     """Whether the installed chinese-calendar release has the arrangement of `year`."""
     try:

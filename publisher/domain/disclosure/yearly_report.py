@@ -14,8 +14,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from publisher.domain.disclosure.report_checks import Check, table3_checks, table4_checks, violations
-from publisher.domain.disclosure.report_records import NoticeRecord, RequestRecord, ReviewCase, StaffFigures
+from publisher.domain.disclosure.report_checks import (
+    Check,
+    table3_checks,
+    table4_checks,
+    violations,
+)
+from publisher.domain.disclosure.report_records import (
+    NoticeRecord,
+    RequestRecord,
+    ReviewCase,
+    StaffFigures,
+)
 from publisher.domain.disclosure.report_tables import (
     per_day,
     portal_items,

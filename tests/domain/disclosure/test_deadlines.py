@@ -1,7 +1,7 @@
 """Deadlines of DISCLOSURE.md: the day of receipt does not count, a non-working day of
 receipt counts from the next working day, 20 working days (40 extended), end of the local day."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,10 @@ from publisher.domain.disclosure.deadlines import (
     proactive_deadline,
     request_deadline,
 )
-from publisher.domain.disclosure.working_days import CalendarYearUnknown, WorkingCalendar
+from publisher.domain.disclosure.working_days import (
+    CalendarYearUnknown,
+    WorkingCalendar,
+)
 
 CAL = WorkingCalendar()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -25,7 +28,7 @@ def test_request_received_on_a_working_day() -> None:
     assert deadline.counts_from == date(2024, 9, 23)
     assert deadline.due_on == date(2024, 10, 24)
     assert deadline.due_at == datetime(2024, 10, 25, 0, 0, tzinfo=SHANGHAI)
-    assert deadline.due_at.astimezone(timezone.utc) == datetime(2024, 10, 24, 16, 0, tzinfo=timezone.utc)
+    assert deadline.due_at.astimezone(UTC) == datetime(2024, 10, 24, 16, 0, tzinfo=UTC)
 
 
 def test_extension_adds_twenty_more_working_days() -> None:
@@ -60,7 +63,7 @@ def test_proactive_deadline_counts_from_issued_on() -> None:
 
 def test_local_day_uses_the_bureau_zone() -> None:
     # 17:30 UTC on 7 Oct is 01:30 on 8 Oct in Shanghai: a working day, not the holiday
-    received = datetime(2024, 10, 7, 17, 30, tzinfo=timezone.utc)
+    received = datetime(2024, 10, 7, 17, 30, tzinfo=UTC)
     assert local_day(received, SHANGHAI) == date(2024, 10, 8)
     with pytest.raises(ValueError, match="timezone-aware"):
         local_day(datetime(2024, 10, 7, 17, 30), SHANGHAI)

@@ -4,9 +4,15 @@ full-width digits, Traditional and Simplified text, the cap, masking and revisio
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publisher.domain.disclosure.findings import Finding, mask_text
-from publisher.domain.disclosure.personal_data import iter_personal_data, luhn_valid, resident_id_valid
+from publisher.domain.disclosure.personal_data import (
+    iter_personal_data,
+    luhn_valid,
+    resident_id_valid,
+)
 from publisher.domain.disclosure.revision_scan import (
     MAX_FINDINGS_PER_TEXT,
     mask_personal_data,
@@ -237,3 +243,40 @@ def test_scan_revision_names_every_field_with_findings() -> None:
 def test_dates_written_as_digits_are_not_flagged() -> None:
     day = date(2024, 10, 8)
     assert kinds(f"{day:%Y%m%d}、{day + timedelta(days=1):%Y-%m-%d}") == []
+
+
+# --- properties ---------------------------------------------------------------------------
+
+CJK = st.text(alphabet="的一是在不了有和人這中大為上個國我以要他時來用們生到作地於出就分對成會可主發年動同工也能下過子說產種面而方後多定行學法所民得經十三之進著等部度家電力裡如水化高自二理起小物現實加量都兩體制機當使點從業本去把性好應開它合還因由其些然前外天政四日那社義事平形相全表間樣與關各重新線內數正心反你明看原又麼利比或但質氣第向道命此變條只沒結解問意建月公無系軍很情者最立代想已通並提直題黨程展五果料象員革位入常文總次品式活設及管特件長求老頭基資邊流路級少圖山統接知較將組見計別她手角期根論運農指幾九區強放決西被幹做必戰先回則任取據處理世車點", max_size=20)  # noqa: E501
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    region=st.integers(110000, 829999).map(str),
+    born=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    seq=st.integers(0, 999).map(lambda n: f"{n:03d}"),
+    before=CJK,
+    after=CJK,
+    wide=st.booleans(),
+)
+def test_any_valid_id_in_any_text_is_found_once_and_masked(
+    region: str, born: date, seq: str, before: str, after: str, wide: bool
+) -> None:
+    number = resident_id(region, f"{born:%Y%m%d}", seq)
+    written = full_width(number) if wide else number
+    text = before + written + after
+    flags = scan_text(text)
+    personal = [f for f in flags.findings if f.personal]
+    assert [(f.kind, text[f.start : f.end]) for f in personal] == [("resident_id", written)]
+    assert personal[0].masked == written[:6] + "********" + written[-4:]
+    masked = mask_personal_data(text)
+    assert masked == before + personal[0].masked + after
+    assert not [f for f in scan_text(masked).findings if f.personal]  # masking leaves nothing to find
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.text(alphabet="0123456789０１２３４５６７８９ -+Xx８６甲乙", max_size=200))
+def test_masking_any_text_leaves_no_personal_data(text: str) -> None:
+    masked = mask_personal_data(text)
+    assert len(masked) == len(text)  # one character for one: spans and layout stay
+    assert not [f for f in scan_text(masked, limit=1000).findings if f.personal]

@@ -6,7 +6,11 @@ from datetime import date
 
 import pytest
 
-from publisher.domain.disclosure.report_checks import table3_checks, table4_checks, violations
+from publisher.domain.disclosure.report_checks import (
+    table3_checks,
+    table4_checks,
+    violations,
+)
 from publisher.domain.disclosure.report_codes import TABLE3_COLUMNS
 from publisher.domain.disclosure.report_records import RequestRecord, ReviewCase
 from publisher.domain.disclosure.yearly_report import compute_report

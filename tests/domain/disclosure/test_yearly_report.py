@@ -2,7 +2,7 @@
 figures counted by hand (the comments say which record makes each figure)."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,7 +14,12 @@ from publisher.domain.disclosure.report_codes import (
     TABLE3_COLUMNS,
     TABLE3_ROW_CODES,
 )
-from publisher.domain.disclosure.report_records import NoticeRecord, RequestRecord, ReviewCase, StaffFigures
+from publisher.domain.disclosure.report_records import (
+    NoticeRecord,
+    RequestRecord,
+    ReviewCase,
+    StaffFigures,
+)
 from publisher.domain.disclosure.report_tables import per_day
 from publisher.domain.disclosure.yearly_report import compute_report
 
@@ -96,7 +101,7 @@ CASES = [
 ]
 
 FIGURES = StaffFigures(licensing=12, penalty=3, coercion=0, fees_10k_yuan=Decimal("1.2345"))
-GENERATED = datetime(2024, 1, 20, 2, 0, tzinfo=timezone.utc)
+GENERATED = datetime(2024, 1, 20, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +191,8 @@ def test_computed_report_passes_every_check(report) -> None:
 
 
 def test_next_years_carried_in_is_this_years_carried_out(report) -> None:
-    following = compute_report(2024, catalog=CATALOG, requests=REQUESTS, previous_carried_out=report.table3["carried_out"])
+    previous = report.table3["carried_out"]
+    following = compute_report(2024, catalog=CATALOG, requests=REQUESTS, previous_carried_out=previous)
     assert following.table3["carried_in"] == report.table3["carried_out"]
     assert following.publishable
     assert following.table3["new"] == row(person=1)
