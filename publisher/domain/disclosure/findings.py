@@ -22,9 +22,7 @@ DIGITS = "0-9\uff10-\uff19"
 _TO_ASCII = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)}, "\uff38": "X", "\uff58": "X", "x": "X"}
 )
-
-
-_DIGIT_OR_CHECK = re.compile(f"[{DIGITS}Xx\uff38\uff58]")
+_DIGIT_OR_CHECK = re.compile(f"[{DIGITS}Xx\uff38\uff58]")  # what masking may hide
 
 
 def ascii_digits(text: str) -> str:

@@ -14,11 +14,11 @@ phone extensions) from being flagged:
 - bank card: 16 to 19 digits (the lengths UnionPay issues) passing the Luhn check,
   contiguous or grouped by four.
 
-A number is only taken whole: a match may not have a digit right before or after it, so
-the 11 digits inside an 18-digit ID are not also a mobile number (nor an X after it,
-which would make the digits the start of an ID). Where two kinds claim
-overlapping characters the first of ID, card, mobile wins.
-Full-width digits count as digits (findings.DIGITS).
+A number is only taken whole: a match may not have a digit right before it, nor a digit
+or an X right after it (which would make it part of a longer number or ID), so the 11
+digits inside an 18-digit ID are not also a mobile number. Where two kinds claim
+overlapping characters the first of ID, card, mobile wins. Full-width digits count as
+digits (findings.DIGITS).
 """
 
 from __future__ import annotations
@@ -50,9 +50,7 @@ MOBILE = re.compile(f"{START}(?:{COUNTRY})?[1\uff11][3-9\uff13-\uff19]{D}(?:{SEP
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
-
-
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, then its digits summed
 _NOT_DIGIT_OR_X = re.compile("[^0-9X]")
 
 
