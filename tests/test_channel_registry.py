@@ -231,6 +231,8 @@ def test_the_cli_registers_a_device_of_a_new_kind(tmp_path: Any, monkeypatch: py
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("PUBLISHER_DATABASE__URL", f"sqlite+aiosqlite:///{tmp_path / 'p.db'}")
     monkeypatch.setenv("PUBLISHER_DATA_DIR", str(tmp_path))
+    # main() configures logging to the stdout of the moment, which capsys closes after the test
+    monkeypatch.setattr("publisher.cli.setup_logging", lambda _format: None)
     registry = ChannelRegistry([*builtin_channels(), TICKER])
     argv = ["--config", str(DEFAULT_CONFIG), "device", "add", "t9", "--kind", "ticker", "--location", "hall-hr"]
     assert main(argv, channels=registry) == 0
