@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime, timezone
 
 import asyncio
@@ -13,14 +13,11 @@ import jinja2
 import structlog
 from aiohttp import web
 
-from channels.kiosk.routes import setup_kiosk
-from channels.led.routes import setup_led
-from channels.portal.routes import setup_portal
-from channels.profiles import register_profiles
 from publisher import keys
 from publisher.api import setup_api
 from publisher.auth import setup_sessions
-from publisher.http import MAX_BODY, instrument_routes
+from publisher.channel_registry import ChannelRegistry, ChannelSpec, builtin_channels
+from publisher.http import JSON_PREFIXES, MAX_BODY, instrument_routes
 from publisher.live_sync import LiveSync
 from publisher.metrics import Metrics
 from publisher.ops import setup_ops
@@ -72,10 +69,11 @@ def setup_warming(app: web.Application) -> None:
         nonlocal pending
         pending = False
         now = app[keys.CLOCK]()
-        queue = app[keys.QUEUE]
+        queue, channels = app[keys.QUEUE], app[keys.CHANNELS]
         for device in list(app[keys.DEVICES].devices.values()):
-            if not device.revoked and device.kind in queue.channels:
-                queue.snapshot(device.kind, device, now)
+            channel = channels.channel_of(device.kind)
+            if not device.revoked and channel in queue.channels:
+                queue.snapshot(channel, device, now)
 
     def changed() -> None:
         nonlocal pending
@@ -87,22 +85,28 @@ def setup_warming(app: web.Application) -> None:
 
 
 def create_app(
-    settings: Settings, clock: Callable[[], datetime] = utc_now, run_scheduler: bool = True
+    settings: Settings, clock: Callable[[], datetime] = utc_now, run_scheduler: bool = True,
+    channels: Iterable[ChannelSpec] | None = None,
 ) -> web.Application:
+    """The service; `channels` are the channel specs it serves (default: the built-in
+    packages, publisher.channel_registry.BUILTIN)."""
     app = web.Application(client_max_size=MAX_BODY)
+    registry = ChannelRegistry(builtin_channels() if channels is None else channels)
+    app[keys.CHANNELS] = registry
+    app[keys.JSON_PREFIXES] = JSON_PREFIXES + registry.json_prefixes
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.METRICS] = Metrics()
 
     db = Database(make_engine(settings.database.url, settings.database.echo))
     queue = ContentQueue(settings)
-    notices = NoticeService(db, settings)
+    notices = NoticeService(db, settings, registry.names)
     sync = LiveSync(db, queue)
     notices.listeners.append(sync.notice_changed)
     app[keys.DB] = db
     app[keys.QUEUE] = queue
     app[keys.NOTICES] = notices
-    app[keys.DEVICES] = register_profiles(DeviceRegistry(db, settings))
+    app[keys.DEVICES] = DeviceRegistry(db, settings, registry.kinds)
     app[LIVE_SYNC] = sync
 
     setup_sessions(app)
@@ -112,8 +116,7 @@ def create_app(
         # Each package keeps its templates under a folder named after it
         # (portal/..., kiosk/...), so one loader serves them all without clashes.
         loader=jinja2.ChoiceLoader([
-            jinja2.PackageLoader("channels.portal", "templates"),
-            jinja2.PackageLoader("channels.kiosk", "templates"),
+            *(jinja2.PackageLoader(spec.templates, "templates") for spec in registry if spec.templates),
             jinja2.PackageLoader("publisher.web", "templates"),
         ]),
         autoescape=jinja2.select_autoescape(["html", "xml", "atom"]),
@@ -126,9 +129,9 @@ def create_app(
     # the database context loads devices and the live set.
     setup_ops(app)
     setup_api(app)
-    setup_portal(app)
-    setup_kiosk(app)
-    setup_led(app)
+    for spec in registry:
+        if spec.setup is not None:
+            spec.setup(app)
     # Staff pages, and the security headers of every HTML answer (portal and kiosk page too).
     setup_web(app)
 

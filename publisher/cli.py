@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from publisher.channel_registry import ChannelRegistry, builtin_registry
 from publisher.errors import ApiError
 from publisher.logs import setup_logging
 from publisher.settings import ConfigError, Settings, load_settings
@@ -20,7 +21,7 @@ from publisher.settings import ConfigError, Settings, load_settings
 T = TypeVar("T")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="publisher", description="Publishing service for a bureau's public notices")
     parser.add_argument("--config", help="TOML config file (default: $PUBLISHER_CONFIG or config/default.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -38,10 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     add_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add_user.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
 
-    device = sub.add_parser("device", help="kiosks and LED signs").add_subparsers(dest="action", required=True)
+    kinds = list(channels.kinds)
+    device = sub.add_parser("device", help=f"devices ({', '.join(kinds)})").add_subparsers(dest="action", required=True)
     add_device = device.add_parser("add", help="register a device and print its token once")
     add_device.add_argument("id")
-    add_device.add_argument("--kind", required=True, choices=["kiosk", "led"])
+    add_device.add_argument("--kind", required=True, choices=kinds)
     add_device.add_argument("--location", required=True, help="a location code from the config")
     add_device.add_argument("--name")
     add_device.add_argument("--profile", help="the device profile as JSON (LED: see docs/led.md)")
@@ -58,9 +60,8 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-async def _with_services(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+async def _with_services(settings: Settings, channels: ChannelRegistry, work: Callable[[Any], Awaitable[T]]) -> T:
     """Open the database (migrated) and hand `work` the service objects; close after."""
-    from channels.profiles import register_profiles
     from publisher.services.devices import DeviceRegistry
     from publisher.store.engine import Database, make_engine
     from publisher.store.migrate import upgrade
@@ -68,7 +69,7 @@ async def _with_services(settings: Settings, work: Callable[[Any], Awaitable[T]]
     db = Database(make_engine(settings.database.url))
     try:
         await upgrade(db.engine)
-        registry = register_profiles(DeviceRegistry(db, settings))
+        registry = DeviceRegistry(db, settings, channels.kinds)
         return await work(argparse.Namespace(db=db, devices=registry))
     finally:
         await db.close()
@@ -85,7 +86,7 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
-def _user_add(settings: Settings, args: argparse.Namespace) -> int:
+def _user_add(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from publisher.services import users
 
     spec = users.parse_user(
@@ -95,12 +96,12 @@ def _user_add(settings: Settings, args: argparse.Namespace) -> int:
     async def work(s: Any) -> Any:
         return await users.add_user(s.db, spec, datetime.now(timezone.utc))
 
-    who = asyncio.run(_with_services(settings, work))
+    who = asyncio.run(_with_services(settings, channels, work))
     print(f"user {who.username} added with roles {', '.join(sorted(who.roles))}")
     return 0
 
 
-def _device_add(settings: Settings, args: argparse.Namespace) -> int:
+def _device_add(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     try:
         profile = json.loads(args.profile) if args.profile else None
     except ValueError as exc:
@@ -110,29 +111,30 @@ def _device_add(settings: Settings, args: argparse.Namespace) -> int:
     async def work(s: Any) -> Any:
         return await s.devices.add(data, datetime.now(timezone.utc))
 
-    device, token = asyncio.run(_with_services(settings, work))
-    feed = f"/kiosk/v1/{device.id}/feed.json" if device.kind == "kiosk" else f"/led/v1/signs/{device.id}/feed.txt"
+    device, token = asyncio.run(_with_services(settings, channels, work))
+    feed = channels.kinds[device.kind].feed.replace("{id}", device.id)
     print(f"device {device.id} ({device.kind}) registered at {device.location}")
     print(f"token (shown once, keep it): {token}")
-    print(f"feed: {feed}?token={token}")
+    if feed:
+        print(f"feed: {feed}?token={token}")
     return 0
 
 
-def _db_upgrade(settings: Settings) -> int:
+def _db_upgrade(settings: Settings, channels: ChannelRegistry) -> int:
     async def work(_s: Any) -> None:
         return None
 
-    asyncio.run(_with_services(settings, work))
+    asyncio.run(_with_services(settings, channels, work))
     print(f"database at {settings.database.url} is up to date")
     return 0
 
 
-def _serve(settings: Settings, args: argparse.Namespace) -> int:
+def _serve(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from publisher.app import create_app, freeze_heap
 
     host = args.host or settings.server.host
     port = args.port or settings.server.port
-    app = create_app(settings)
+    app = create_app(settings, channels=list(channels))
     if args.demo:
         from publisher.demo import demo_ctx
 
@@ -143,18 +145,20 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None) -> int:
+    """The command line; `channels`: the channels served (default: the built-in packages)."""
+    channels = channels or builtin_registry()
+    args = _parser(channels).parse_args(argv)
     try:
         settings = load_settings(getattr(args, "config_sub", None) or args.config)
         setup_logging(settings.log_format)
         if args.command == "serve":
-            return _serve(settings, args)
+            return _serve(settings, channels, args)
         if args.command == "user":
-            return _user_add(settings, args)
+            return _user_add(settings, channels, args)
         if args.command == "device":
-            return _device_add(settings, args)
-        return _db_upgrade(settings)
+            return _device_add(settings, channels, args)
+        return _db_upgrade(settings, channels)
     except ConfigError as exc:
         return _fail(str(exc))
     except ApiError as exc:

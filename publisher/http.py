@@ -24,7 +24,8 @@ Handler = Any  # an aiohttp request handler
 
 MAX_BODY = 1024 * 1024
 # Paths whose errors are JSON in the contract's shape; everything else is a page.
-JSON_PREFIXES = ("/api/", "/kiosk/v1/", "/led/v1/")
+# Each channel adds its device feeds' prefixes (app[keys.JSON_PREFIXES]).
+JSON_PREFIXES: tuple[str, ...] = ("/api/",)
 _aware = TypeAdapter(AwareDatetime)
 
 
@@ -39,7 +40,7 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def error_response(request: web.Request, err: ApiError) -> web.Response:
-    if request.path.startswith(JSON_PREFIXES):
+    if request.path.startswith(request.app.get(keys.JSON_PREFIXES, JSON_PREFIXES)):
         headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
         return json_response(err.body(), status=err.status, headers=headers)
     home = "/staff/" if request.path.startswith("/staff/") else "/"

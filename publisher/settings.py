@@ -100,7 +100,8 @@ class DeclaredDevice(Strict):
     printf %s "$TOKEN" | sha256sum"""
 
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    kind: Literal["kiosk", "led"]
+    # A registered device kind (checked at start-up against the channels served).
+    kind: Annotated[str, Field(min_length=1, max_length=16)]
     location: Code
     name: Annotated[str, Field(max_length=200)] | None = None
     profile: dict[str, Any] = Field(default_factory=dict)

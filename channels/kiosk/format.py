@@ -9,26 +9,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from publisher.domain.items import rotation_item
 from publisher.domain.live import LiveNotice
 from publisher.domain.rotation import Rotation
 from publisher.queue import Snapshot
 
 
 def item(notice: LiveNotice, tz: ZoneInfo) -> dict[str, Any]:
-    """One rotation entry; /api/v1/live uses the same shape."""
-    c = notice.content
-    return {
-        "notice_id": notice.id,
-        "index_no": notice.index_no,
-        "title": c.title,
-        "summary": c.summary,
-        "body_html": notice.body_html,
-        "category": c.category,
-        "priority": c.priority,
-        "dwell_s": c.schedule.dwell_s,
-        "start": notice.start.astimezone(tz).isoformat(),
-        "end": notice.end.astimezone(tz).isoformat() if notice.end else None,
-    }
+    """One rotation entry: the core's neutral shape, which the kiosk feed adopts as it is."""
+    return rotation_item(notice, tz)
 
 
 def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from channels.led.fitting import FitResult, SignProfile, fit_text
 from channels.led.format import fit_pages, geometry, page_json, unencodable_json
 from publisher import keys
-from publisher.api import openapi
 from publisher.auth import require_staff
 from publisher.domain.notices import NoticeIn
 from publisher.errors import ApiError, not_found
@@ -114,5 +113,4 @@ def strict_guard(registry: DeviceRegistry) -> Any:
 
 def setup_preview(app: web.Application) -> None:
     app.router.add_routes(routes)
-    openapi.REQUEST_MODELS["LedPreview"] = LedPreview
     app[keys.NOTICES].guards.append(strict_guard(app[keys.DEVICES]))

@@ -10,3 +10,4 @@ from publisher.api import auth, devices, live, notices, openapi
 def setup_api(app: web.Application) -> None:
     for module in (auth, notices, devices, live, openapi):
         app.router.add_routes(module.routes)
+    app[openapi.DOCUMENT] = {}

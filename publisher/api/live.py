@@ -1,48 +1,55 @@
 """GET /api/v1/live: the rotation a device would show at an instant (a preview:
-it does not count as the device's poll)."""
+it does not count as the device's poll). Items have the core's neutral shape
+(publisher.domain.items), whatever the channel."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from channels.kiosk.format import item
 from publisher import keys
 from publisher.auth import require_staff
+from publisher.domain.items import rotation_item
 from publisher.errors import ApiError, not_found
 from publisher.http import json_response, parse_instant
 
 routes = web.RouteTableDef()
-CHANNELS = ("portal", "kiosk", "led")
+
+
+def _and(names: list[str]) -> str:
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @routes.get("/api/v1/live")
 async def live(request: web.Request) -> web.Response:
     await require_staff(request)
     app = request.app
+    channels = app[keys.CHANNELS]
     q = request.query
-    channel = q.get("channel", "")
-    if channel not in CHANNELS:
-        raise ApiError(422, "validation_failed", f"invalid channel: must be one of {', '.join(CHANNELS)}",
+    spec = channels.get(q.get("channel", ""))
+    if spec is None:
+        raise ApiError(422, "validation_failed", f"invalid channel: must be one of {', '.join(channels.names)}",
                        [{"field": "channel", "message": "unknown channel", "type": "enum"}])
     at = parse_instant(q["at"], "at") if q.get("at") else app[keys.CLOCK]()
     location = None
     device_id = q.get("device") or None
-    if channel != "portal" or device_id:
+    # A channel that serves devices rotates per location: name the device. One without
+    # devices (the portal) shows everywhere, unless a device names a location to look at.
+    if spec.devices is not None or device_id:
         if not device_id:
-            raise ApiError(422, "validation_failed", "invalid device: required for the kiosk and led channels",
+            located = [s.name for s in channels.located]
+            raise ApiError(422, "validation_failed", f"invalid device: required for the {_and(located)} channels",
                            [{"field": "device", "message": "required", "type": "missing"}])
         device = app[keys.DEVICES].devices.get(device_id)
-        if device is None or device.kind != channel and channel != "portal":
-            raise not_found(f"{channel} device {device_id!r}")
+        if device is None or spec.devices is not None and device.kind != spec.devices.name:
+            raise not_found(f"{spec.name} device {device_id!r}")
         location = device.location
-    queue = app[keys.QUEUE]
     tz = app[keys.SETTINGS].tz
-    rot, until = queue.preview(channel, location, at)
+    rot, until = app[keys.QUEUE].preview(spec.name, location, at)
     return json_response({
-        "channel": channel,
+        "channel": spec.name,
         "device": device_id,
         "at": at.astimezone(tz).isoformat(),
         "emergency": rot.emergency,
         "valid_until": until.astimezone(tz).isoformat() if until else None,
-        "rotation": [item(n, tz) for n in rot.items],
+        "rotation": [rotation_item(n, tz) for n in rot.items],
     })

@@ -45,16 +45,13 @@ async def list_notices(request: web.Request) -> web.Response:
         raise ApiError(422, "validation_failed", f"invalid category: unknown code {category!r}",
                        [{"field": "category", "message": "unknown catalog category", "type": "enum"}])
     text = (q.get("q") or "").strip()[:200] or None
-    service = request.app[keys.NOTICES]
-    async with service.db.read() as conn:
-        page = await service.reader.page(
-            conn,
-            status=check_status(q.get("status") or None),
-            category=category,
-            q=text,
-            limit=int_param(request, "limit", 20, 1, 100) or 20,
-            cursor=int_param(request, "cursor", None, 1, 2**62),
-        )
+    page = await request.app[keys.NOTICES].page(
+        status=check_status(q.get("status") or None),
+        category=category,
+        q=text,
+        limit=int_param(request, "limit", 20, 1, 100) or 20,
+        cursor=int_param(request, "cursor", None, 1, 2**62),
+    )
     return json_response(page)
 
 
@@ -96,16 +93,12 @@ routes.post("/api/v1/notices/{id}/withdraw")(_transition("withdraw", with_body=T
 @routes.get("/api/v1/notices/{id}/history")
 async def history(request: web.Request) -> web.Response:
     await require_staff(request)
-    service = request.app[keys.NOTICES]
-    async with service.db.read() as conn:
-        events = await service.reader.history(conn, notice_id(request))
+    events = await request.app[keys.NOTICES].history(notice_id(request))
     return json_response({"events": events})
 
 
 @routes.get("/api/v1/review-queue")
 async def review_queue(request: web.Request) -> web.Response:
     who = await require_staff(request)
-    service = request.app[keys.NOTICES]
-    async with service.db.read() as conn:
-        items = await service.reader.review_queue(conn, who)
+    items = await request.app[keys.NOTICES].review_queue(who)
     return json_response({"items": items})

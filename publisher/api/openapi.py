@@ -1,16 +1,18 @@
 """GET /api/v1/openapi.json: OpenAPI 3.1. Request schemas come from the pydantic models
-that validate the requests; the paths below are listed by hand: add a new route here too."""
+that validate the requests; the core's paths are listed by hand below (add a new route
+here too), and each registered channel adds its own models and routes (ChannelSpec.openapi_*)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from publisher import keys
 from publisher.api.auth import Login
+from publisher.channel_registry import ChannelRegistry
 from publisher.domain.notices import NoticeIn
 from publisher.http import json_response
 from publisher.services.devices import DeviceIn
@@ -19,13 +21,13 @@ from publisher.services.notices import Comment, Reason
 routes = web.RouteTableDef()
 REF = "#/components/schemas/{model}"
 
-# Request models; a channel may add its own (the LED preview) before the first call.
-REQUEST_MODELS: dict[str, type[BaseModel]] = {}
+# The document, built on first request (setup_api puts the empty holder in place).
+DOCUMENT: web.AppKey[dict[str, Any]] = web.AppKey("openapi_document")
 
 
-def _request_models() -> dict[str, type[BaseModel]]:
+def _request_models(channels: ChannelRegistry) -> dict[str, type[BaseModel]]:
     return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Comment": Comment, "DeviceIn": DeviceIn,
-            **REQUEST_MODELS}
+            **channels.openapi_models}
 
 
 _ERROR = {
@@ -63,7 +65,7 @@ def _q(name: str, description: str, schema: dict[str, Any] | None = None) -> dic
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
-def _paths() -> dict[str, Any]:
+def _paths(channels: ChannelRegistry) -> dict[str, Any]:
     with_id = {"parameters": [_ID]}
     return {
         "/api/v1/auth/login": {"post": _op("Sign in; returns a bearer token and sets a session cookie", "Login", auth=False, errors=(400, 401, 422))},
@@ -84,20 +86,25 @@ def _paths() -> dict[str, Any]:
         "/api/v1/notices/{id}/history": {**with_id, "get": _op("Append-only events")},
         "/api/v1/review-queue": {"get": _op("Revisions waiting for a step the caller may approve")},
         "/api/v1/live": {"get": _op("The rotation a device would show at an instant", params=[
-            _q("channel", "portal, kiosk or led"), _q("device", "device id"),
+            _q("channel", " or ".join(channels.names)), _q("device", "device id"),
             _q("at", "ISO 8601 instant with an offset", {"type": "string", "format": "date-time"})])},
         "/api/v1/devices": {"post": _op("Register a device; the token is shown once", "DeviceIn", ok=201),
                             "get": _op("Devices with last_seen, last_version, online")},
         "/api/v1/devices/{id}": {**with_id, "delete": _op("Revoke the device's token")},
-        **({"/api/v1/led/preview": {"post": _op("The pages a sign would show for a text", "LedPreview")}}
-           if "LedPreview" in REQUEST_MODELS else {}),
+        **_channel_paths(channels),
         "/api/v1/openapi.json": {"get": _op("This document", auth=False, errors=())},
     }
 
 
-@lru_cache(maxsize=1)
-def document() -> dict[str, Any]:
-    models = _request_models()
+def _channel_paths(channels: ChannelRegistry) -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for op in channels.openapi_operations:
+        paths.setdefault(op.path, {})[op.method] = _op(op.summary, op.body)
+    return paths
+
+
+def document(channels: ChannelRegistry) -> dict[str, Any]:
+    models = _request_models(channels)
     _, schemas = models_json_schema([(m, "validation") for m in models.values()], ref_template=REF)
     return {
         "openapi": "3.1.0",
@@ -105,7 +112,7 @@ def document() -> dict[str, Any]:
                  "description": "Write notices, review them, and see what every channel shows. Errors use one shape."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": _paths(),
+        "paths": _paths(channels),
         "components": {
             "schemas": {**schemas.get("$defs", {}), "Error": _ERROR},
             "responses": {"Error": {"description": "Refused", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
@@ -119,4 +126,7 @@ def document() -> dict[str, Any]:
 
 @routes.get("/api/v1/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
-    return json_response(document())
+    held = request.app[DOCUMENT]
+    if not held:
+        held.update(document(request.app[keys.CHANNELS]))
+    return json_response(held)

@@ -1,26 +1,38 @@
 """What staff write: the NoticeIn model and its limits.
 
-Codes of the catalog and locations are checked against the configuration passed
-as validation context ({"catalog": set, "locations": set}); stored revisions are
+Codes of the catalog and locations, and channel names, are checked against the
+configuration and the registered channels passed as validation context
+({"catalog": set, "locations": set, "channels": tuple}); stored revisions are
 re-read without context because the configuration may have moved on since.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from publisher.domain.schedule import Schedule
 
 Priority = Literal["normal", "urgent", "emergency"]
-ChannelName = Literal["portal", "kiosk", "led"]
-CHANNELS: tuple[ChannelName, ...] = ("portal", "kiosk", "led")
+MAX_CHANNELS = 20
 # Higher wins: emergency beats urgent beats normal.
 PRIORITY_RANK: dict[str, int] = {"normal": 0, "urgent": 1, "emergency": 2}
 
 Keyword = Annotated[str, Field(min_length=1, max_length=50)]
+
+
+def _known_channel(value: str, info: ValidationInfo) -> str:
+    known = (info.context or {}).get("channels")
+    if known is not None and value not in known:
+        raise ValueError(f"unknown channel {value!r}; known: {', '.join(known)}")
+    return value
+
+
+# A registered channel's name (publisher.channel_registry), checked per item so that
+# a refusal names the position (channels.0).
+ChannelName = Annotated[str, Field(min_length=1, max_length=16), AfterValidator(_known_channel)]
 
 
 class NoticeMeta(BaseModel):
@@ -39,12 +51,21 @@ class NoticeIn(BaseModel):
     summary: Annotated[str, Field(max_length=500)] | None = None
     body: Annotated[str, Field(max_length=100_000)] = ""
     category: Annotated[str, Field(min_length=1, max_length=40)]
-    channels: list[ChannelName] = Field(default_factory=lambda: list(CHANNELS), min_length=1, max_length=3)
+    # Left out: every registered channel (filled in from the validation context).
+    channels: list[ChannelName] = Field(default_factory=list, min_length=1, max_length=MAX_CHANNELS)
     locations: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=1000)
     priority: Priority = "normal"
     led_text: Annotated[str, Field(max_length=500)] | None = None
     schedule: Schedule = Field(default_factory=Schedule)
     meta: NoticeMeta = Field(default_factory=NoticeMeta)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_channel_by_default(cls, data: Any, info: ValidationInfo) -> Any:
+        known = (info.context or {}).get("channels")
+        if isinstance(data, dict) and "channels" not in data and known is not None:
+            return {**data, "channels": list(known)}
+        return data
 
     @field_validator("category")
     @classmethod

@@ -17,10 +17,12 @@ def device_status(
     """Every device by id, with its current snapshot (computed in memory; not a poll)
     and its description (online, stale, last seen, versions)."""
     for device in sorted(registry.devices.values(), key=lambda d: d.id):
-        if device.revoked:
+        kind = registry.kinds.get(device.kind)
+        # A revoked device, or one whose kind no registered channel serves any more.
+        if device.revoked or kind is None or kind.channel not in queue.channels:
             yield device, None, registry.describe(device, now, None)
             continue
-        snap = queue.snapshot(device.kind, device, now)
+        snap = queue.snapshot(kind.channel, device, now)
         yield device, snap, registry.describe(device, now, snap.version, snap.generated_at)
 
 

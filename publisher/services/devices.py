@@ -1,4 +1,4 @@
-"""Kiosks and LED signs: registration, token checks, last-seen tracking.
+"""Devices (kiosks, LED signs, any registered device kind): registration, token checks, last-seen tracking.
 
 Feed requests must not touch the database, so the registry keeps every device in
 memory; a device registered by the CLI while the service runs is found by a
@@ -10,22 +10,24 @@ kept in memory and flushed in batches.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from publisher.errors import conflict, from_validation, not_found, unauthorized
 from publisher.passwords import new_token, token_hash
 from publisher.settings import ConfigError, Settings
 from publisher.store.engine import Database
 from publisher.store.tables import devices
+from publisher.store.upsert import upsert
 
-DeviceKind = Literal["kiosk", "led"]
+if TYPE_CHECKING:
+    from publisher.channel_registry import DeviceKind
+
 _NEGATIVE_TTL = timedelta(seconds=10)
 
 
@@ -33,10 +35,18 @@ class DeviceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    kind: DeviceKind
+    kind: Annotated[str, Field(min_length=1, max_length=16)]
     location: Annotated[str, Field(min_length=1, max_length=40)]
     name: Annotated[str, Field(max_length=200)] | None = None
     profile: dict[str, Any] | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("kinds")
+        if known is not None and value not in known:
+            raise ValueError(f"unknown device kind {value!r}; known: {', '.join(known)}")
+        return value
 
     @field_validator("location")
     @classmethod
@@ -70,11 +80,17 @@ ProfileParser = Any  # a pydantic model class: model_validate(dict) -> profile
 
 
 class DeviceRegistry:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, kinds: Mapping[str, DeviceKind] | None = None) -> None:
+        """`kinds`: the registered device kinds (ChannelRegistry.kinds); default: the built-in ones."""
+        if kinds is None:
+            from publisher.channel_registry import builtin_registry
+
+            kinds = builtin_registry().kinds
         self.db = db
         self.settings = settings
+        self.kinds: dict[str, DeviceKind] = dict(kinds)
         self.devices: dict[str, Device] = {}
-        self.profiles: dict[str, ProfileParser] = {}
+        self.profiles: dict[str, ProfileParser] = {k: v.profile for k, v in self.kinds.items() if v.profile}
         self._misses: dict[str, datetime] = {}
         self._dirty: set[str] = set()
         # token -> device id for tokens already verified, so a poll costs a dict lookup
@@ -96,6 +112,9 @@ class DeviceRegistry:
         the API's); a bad one stops start-up with the key's name."""
         rows = []
         for i, spec in enumerate(self.settings.device):
+            if spec.kind not in self.kinds:
+                raise ConfigError(f"configuration: device.{i}.kind: unknown device kind {spec.kind!r}; "
+                                  f"known: {', '.join(self.kinds)}")
             parser = self.profiles.get(spec.kind)
             try:
                 profile = parser.model_validate(spec.profile).model_dump(mode="json") if parser else spec.profile
@@ -107,10 +126,8 @@ class DeviceRegistry:
         if not rows:
             return 0
         async with self.db.write() as conn:
-            insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
             for row in rows:
-                stmt = insert_fn(devices).values(**row, created_at=now)
-                await conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+                await upsert(conn, devices, {**row, "created_at": now}, ["id"], row)
         return len(rows)
 
     def _merge(self, row: Any) -> Device:
@@ -172,7 +189,8 @@ class DeviceRegistry:
             # The CLI may have registered the id again with a new token since.
             device = await self._reread(device_id, now)
         if device is None or device.kind != kind:
-            raise not_found(f"{'sign' if kind == 'led' else 'device'} {device_id!r}")
+            known = self.kinds.get(kind)
+            raise not_found(f"{known.noun if known else 'device'} {device_id!r}")
         if not self._token_ok(device, token):
             raise unauthorized("a valid device token is required")
         if len(self._verified) > 100_000:
@@ -207,7 +225,8 @@ class DeviceRegistry:
     # -- management ------------------------------------------------------------
     def parse(self, data: Any) -> DeviceIn:
         try:
-            device = DeviceIn.model_validate(data, context={"locations": self.settings.location_codes})
+            device = DeviceIn.model_validate(data, context={"locations": self.settings.location_codes,
+                                                            "kinds": tuple(self.kinds)})
         except ValidationError as exc:
             raise from_validation(exc) from None
         parser = self.profiles.get(device.kind)
@@ -231,9 +250,7 @@ class DeviceRegistry:
             if existing is not None and existing.token_hash is not None:
                 raise conflict(f"device {spec.id!r} exists already", code="duplicate_device")
             # A revoked id may be registered again, with a new token.
-            insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-            stmt = insert_fn(devices).values(**values)
-            await conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+            await upsert(conn, devices, values, ["id"], values)
             row = (await conn.execute(select(devices).where(devices.c.id == spec.id))).one()
         device = self.devices[spec.id] = self._device(row)
         self._misses.pop(spec.id, None)
@@ -258,8 +275,8 @@ class DeviceRegistry:
             del self._verified[token]
 
     def poll_interval(self, device: Device) -> int:
-        timings = self.settings.devices
-        return timings.led_poll_s if device.kind == "led" else timings.kiosk_poll_s
+        kind = self.kinds.get(device.kind)
+        return kind.poll_s(self.settings) if kind is not None else 60
 
     def describe(self, device: Device, now: datetime, current_version: str | None,
                  current_since: datetime | None = None) -> dict[str, Any]:

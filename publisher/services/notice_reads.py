@@ -170,6 +170,16 @@ class NoticeReader:
             for r in rows
         ]
 
+    async def my_work(self, conn: AsyncConnection, who: Principal, limit: int = 20) -> list[dict[str, Any]]:
+        """The caller's notices with a revision still in the works (draft or in review),
+        most recently touched first."""
+        rows = list(await conn.execute(
+            select(notices).where(notices.c.created_by == who.id, notices.c.pending_revision_id.is_not(None),
+                                  notices.c.status != "withdrawn")
+            .order_by(notices.c.updated_at.desc(), notices.c.id.desc()).limit(limit)
+        ))
+        return await self.many(conn, rows)
+
     async def review_queue(self, conn: AsyncConnection, who: Principal) -> list[dict[str, Any]]:
         """Revisions waiting for a step the caller may approve (four eyes included)."""
         steps = [i for i, step in enumerate(self.settings.review_chain) if step.role in who.roles]

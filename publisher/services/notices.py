@@ -8,16 +8,15 @@ content queue is told which notice moved.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from publisher.channel_registry import builtin_registry
 from publisher.domain import workflow
 from publisher.domain.notices import NoticeIn
 from publisher.errors import ApiError, forbidden, from_validation, not_found
@@ -26,6 +25,7 @@ from publisher.services.users import Principal
 from publisher.settings import Settings
 from publisher.store.engine import Database
 from publisher.store.tables import data_state, events, index_sequences, notices, revisions
+from publisher.store.upsert import insert_missing
 
 # Awaited inside the approving transaction with the revision about to go live; raises
 # ApiError (422) to refuse, e.g. LED text that a strict sign cannot show.
@@ -51,16 +51,19 @@ def parse(model: type[BaseModel], data: Any, context: dict[str, Any] | None = No
 
 
 class NoticeService:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, channels: Iterable[str] | None = None) -> None:
         self.db = db
         self.settings = settings
         self.reader = NoticeReader(settings)
         self.chain = [workflow.Step(s.name, s.role) for s in settings.review_chain]
         self.guards: list[ApprovalGuard] = []
+        # The registered channels' names (default: the built-in ones); a notice names some.
+        self.channels = tuple(channels) if channels is not None else builtin_registry().names
         self.listeners: list[ChangeListener] = []
 
     def parse_notice(self, data: Any) -> NoticeIn:
-        context = {"catalog": self.settings.catalog_codes, "locations": self.settings.location_codes}
+        context = {"catalog": self.settings.catalog_codes, "locations": self.settings.location_codes,
+                   "channels": self.channels}
         return parse(NoticeIn, data, context)
 
     async def _changed(self, notice_id: int) -> None:
@@ -71,6 +74,30 @@ class NoticeService:
     async def get(self, notice_id: int) -> dict[str, Any]:
         async with self.db.read() as conn:
             return await self.reader.one(conn, notice_id)
+
+    async def page(self, status: str | None, category: str | None, q: str | None, limit: int,
+                   cursor: int | None) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            return await self.reader.page(conn, status=status, category=category, q=q, limit=limit, cursor=cursor)
+
+    async def history(self, notice_id: int) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.reader.history(conn, notice_id)
+
+    async def with_history(self, notice_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The notice and its events, read together."""
+        async with self.db.read() as conn:
+            return await self.reader.one(conn, notice_id), await self.reader.history(conn, notice_id)
+
+    async def review_queue(self, who: Principal) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.reader.review_queue(conn, who)
+
+    async def desk(self, who: Principal) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The dashboard's two lists: the caller's work in progress, and what waits for
+        the caller's review."""
+        async with self.db.read() as conn:
+            return await self.reader.my_work(conn, who), await self.reader.review_queue(conn, who)
 
     # -- writes ----------------------------------------------------------------
     async def create(self, who: Principal, data: Any, now: datetime) -> dict[str, Any]:
@@ -221,8 +248,7 @@ class NoticeService:
 
     async def _next_index_no(self, conn: AsyncConnection, now: datetime) -> str:
         year = now.astimezone(self.settings.tz).year
-        insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        await conn.execute(insert_fn(index_sequences).values(year=year, last_seq=0).on_conflict_do_nothing())
+        await insert_missing(conn, index_sequences, {"year": year, "last_seq": 0})
         seq = (
             await conn.execute(
                 update(index_sequences).where(index_sequences.c.year == year)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
 
 from publisher import keys
-from publisher.store.tables import notices
 from publisher.web.devices import device_rows
 from publisher.web.notices import names
 from publisher.web.pages import render, staff_page, who
@@ -18,13 +16,15 @@ routes = web.RouteTableDef()
 
 def live_now(app: web.Application) -> tuple[list[dict[str, Any]], list[Any]]:
     """What rotates on each channel right now (the feeds' own rotations), and the
-    emergencies among them."""
-    settings, queue = app[keys.SETTINGS], app[keys.QUEUE]
+    emergencies among them: one row for each channel without devices (it shows the
+    same everywhere), and one per location for each channel that serves devices."""
+    settings, queue, channels = app[keys.SETTINGS], app[keys.QUEUE], app[keys.CHANNELS]
     now = app[keys.CLOCK]()
-    rows: list[dict[str, Any]] = [{"channel": "portal", "location": None, "rotation": queue.rotation("portal", None, now)}]
+    rows: list[dict[str, Any]] = [{"channel": spec.name, "location": None, "rotation": queue.rotation(spec.name, None, now)}
+                                  for spec in channels if not spec.located]
     for loc in settings.locations:
-        for channel in ("kiosk", "led"):
-            rows.append({"channel": channel, "location": loc.code, "rotation": queue.rotation(channel, loc.code, now)})
+        for spec in channels.located:
+            rows.append({"channel": spec.name, "location": loc.code, "rotation": queue.rotation(spec.name, loc.code, now)})
     emergencies: dict[int, Any] = {}
     for row in rows:
         for n in row["rotation"].items:
@@ -38,20 +38,14 @@ def live_now(app: web.Application) -> tuple[list[dict[str, Any]], list[Any]]:
 async def dashboard(request: web.Request) -> web.StreamResponse:
     app = request.app
     person = who(request)
-    service = app[keys.NOTICES]
-    async with service.db.read() as conn:
-        mine = list(await conn.execute(
-            select(notices).where(notices.c.created_by == person.id, notices.c.pending_revision_id.is_not(None),
-                                  notices.c.status != "withdrawn")
-            .order_by(notices.c.updated_at.desc(), notices.c.id.desc()).limit(20)
-        ))
-        my_work = await service.reader.many(conn, mine)
-        waiting = await service.reader.review_queue(conn, person)
+    my_work, waiting = await app[keys.NOTICES].desk(person)
     rows, emergencies = live_now(app)
     attention = [d for d in device_rows(app) if not d["revoked"] and (d["stale"] or not d["online"])]
     return await render(request, "staff/dashboard.html", {
         "my_work": my_work, "waiting": waiting, "live_rows": rows, "emergencies": emergencies,
-        "attention": attention, "locations": app[keys.SETTINGS].locations, **names(request),
+        "attention": attention, "locations": app[keys.SETTINGS].locations,
+        "everywhere": [r for r in rows if r["location"] is None],
+        "located": [spec.name for spec in app[keys.CHANNELS].located], **names(request),
     })
 
 

@@ -1,16 +1,14 @@
-"""Devices: online / offline / stale, what each was given, each LED sign's page now;
-admins register a device (its token shown once) and revoke one."""
+"""Devices: online / offline / stale, what each was given, what each shows now (its
+kind's status widget, e.g. an LED sign's page); admins register a device (its token
+shown once) and revoke one."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
-from channels.led.fitting import current_page
-from channels.led.format import EPOCH, LedFeed
 from publisher import keys
 from publisher.errors import ApiError, not_found
 from publisher.services.device_status import device_status, revoke_device
@@ -20,25 +18,18 @@ from publisher.web.pages import form, render, see_other, staff_page, translator
 routes = web.RouteTableDef()
 
 
-def led_now(feed: LedFeed | None, now: datetime) -> dict[str, Any] | None:
-    """The page an LED sign shows at `now` (the same rotation as its now.txt)."""
-    if feed is None:
-        return None
-    geometry = {"cols": feed.profile.cols, "rows": feed.profile.rows, "encoding": feed.profile.charset}
-    if not feed.pages:
-        return {**geometry, "lines": [], "page": 0, "pages": 0, "notice_id": None}
-    index, _left = current_page(feed.dwells, now, EPOCH)
-    page = feed.pages[index]
-    return {**geometry, "lines": page.page.lines, "page": index + 1, "pages": len(feed.pages),
-            "notice_id": page.notice_id, "dwell_s": page.page.dwell_s}
-
-
 def device_rows(app: web.Application) -> list[dict[str, Any]]:
-    """Every device as GET /api/v1/devices describes it, plus an LED sign's page now."""
+    """Every device as GET /api/v1/devices describes it, plus its kind's label and status
+    widget: `widget` names the template, `board` holds what it shows (DeviceKind.status)."""
     now = app[keys.CLOCK]()
+    kinds = app[keys.CHANNELS].kinds
     rows = []
     for device, snap, row in device_status(app[keys.DEVICES], app[keys.QUEUE], now):
-        row["board"] = led_now(snap.extra, now) if snap is not None and device.kind == "led" else None
+        kind = kinds.get(device.kind)
+        row["kind_label"] = kind.label if kind is not None else device.kind
+        row["board"] = kind.status(device, snap, now) if kind is not None and kind.status and snap is not None else None
+        shows = kind is not None and not device.revoked and (kind.status is None or row["board"] is not None)
+        row["widget"] = kind.status_template if shows else None
         row["last_seen_at"] = device.last_seen
         rows.append(row)
     return sorted(rows, key=lambda r: (r["location"], r["kind"], r["id"]))
@@ -53,15 +44,19 @@ def _status(row: dict[str, Any]) -> str:
 
 
 async def _page(request: web.Request, **extra: Any) -> web.Response:
+    t = translator(request)
     rows = device_rows(request.app)
     for row in rows:
         row["status"] = _status(row)
-    values = extra.pop("values", {"kind": "led", "location": "", "id": "", "name": "", "profile": ""})
+        row["kind_label"] = t(row["kind_label"])
+    kinds = request.app[keys.CHANNELS].kinds
+    default_kind = next(iter(kinds), "")
+    values = extra.pop("values", {"kind": default_kind, "location": "", "id": "", "name": "", "profile": ""})
     status = extra.pop("status", 200)
     revoked = request.query.get("revoked", "")[:64]
-    t = translator(request)
     return await render(request, "staff/devices.html", {
-        "devices": rows, "values": values, "errors": extra.pop("errors", {}), "created": None,
+        "devices": rows, "kinds": [{"name": k.name, "label": t(k.label)} for k in kinds.values()],
+        "values": values, "errors": extra.pop("errors", {}), "created": None,
         "request_revoked": t("已撤銷裝置 %(id)s 的權杖。", id=revoked) if revoked else None, **extra,
     }, status=status)
 

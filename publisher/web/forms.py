@@ -10,6 +10,7 @@ field they belong to, and put in the page's language.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from multidict import MultiDictProxy
 
-from publisher.domain.notices import CHANNELS
 from publisher.web.i18n import N_, Translator
 
 TEXT_FIELDS = ("title", "summary", "body", "category", "priority", "led_text", "schedule.start", "schedule.end",
@@ -61,11 +61,12 @@ class NoticeForm:
         return self.daily + [DailyRow() for _ in range(min(spare, MAX_ROWS - len(self.daily)))]
 
 
-def blank_form(categories: list[str], issuing_org: str = "") -> NoticeForm:
+def blank_form(categories: list[str], issuing_org: str = "", channels: Sequence[str] = ()) -> NoticeForm:
+    """An empty notice: every channel ticked, every location (none ticked)."""
     return NoticeForm(
         values={"priority": "normal", "schedule.dwell_s": "10", "category": categories[0] if categories else "",
                 "meta.issuing_org": issuing_org},
-        lists={"channels": list(CHANNELS), "locations": []},
+        lists={"channels": list(channels), "locations": []},
     )
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from publisher import keys
 from publisher.domain.markup import render_body
-from publisher.domain.notices import CHANNELS, NoticeIn
+from publisher.domain.notices import NoticeIn
 from publisher.domain.schedule import WEEKDAYS, Schedule, describe
 from publisher.errors import ApiError, from_validation
 from publisher.http import json_response
@@ -26,7 +26,6 @@ routes = web.RouteTableDef()
 
 PRIORITIES = ("normal", "urgent", "emergency")
 PRIORITY_NAMES = {"normal": N_("一般"), "urgent": N_("重要"), "emergency": N_("緊急")}
-CHANNEL_NAMES = {"portal": N_("網站"), "kiosk": N_("觸控資訊機"), "led": N_("LED 顯示屏")}
 STATUS_NAMES = {"draft": N_("草稿"), "in_review": N_("審核中"), "live": N_("已發布"), "withdrawn": N_("已撤回")}
 ACTION_NAMES = {"create": N_("建立"), "edit": N_("編輯"), "submit": N_("送審"), "approve": N_("核准"),
                 "reject": N_("退回"), "publish": N_("發布"), "withdraw": N_("撤回")}
@@ -47,7 +46,7 @@ def names(request: web.Request) -> dict[str, Any]:
     days = get_day_names("abbreviated", locale=t.locale)
     return {
         "priority_names": {k: t(v) for k, v in PRIORITY_NAMES.items()},
-        "channel_names": {k: t(v) for k, v in CHANNEL_NAMES.items()},
+        "channel_names": {spec.name: t(spec.label) for spec in request.app[keys.CHANNELS]},
         "status_names": {k: t(v) for k, v in STATUS_NAMES.items()},
         "action_names": {k: t(v) for k, v in ACTION_NAMES.items()},
         "day_names": {code: days[i] for i, code in enumerate(WEEKDAYS)},
@@ -62,17 +61,6 @@ def schedule_words(schedule: dict[str, Any] | Schedule | None, lang: str) -> str
     return describe(model, lang)
 
 
-def led_signs(app: web.Application) -> list[dict[str, Any]]:
-    settings = app[keys.SETTINGS]
-    signs = []
-    for d in sorted(app[keys.DEVICES].devices.values(), key=lambda d: (d.location, d.id)):
-        if d.kind == "led" and not d.revoked and d.settings is not None:
-            signs.append({"id": d.id, "name": d.name or d.id, "location": d.location,
-                          "location_name": settings.location_name(d.location),
-                          "replacement": d.settings.replacement, "policy": d.settings.unencodable})
-    return signs
-
-
 # -- list -----------------------------------------------------------------------------------
 
 
@@ -85,9 +73,7 @@ async def list_page(request: web.Request) -> web.StreamResponse:
     category = q.get("category") if q.get("category") in settings.catalog_codes else None
     text = (q.get("q") or "").strip()[:200] or None
     cursor = int(q["cursor"]) if q.get("cursor", "").isdigit() and len(q["cursor"]) < 15 else None
-    service = request.app[keys.NOTICES]
-    async with service.db.read() as conn:
-        page = await service.reader.page(conn, status=status, category=category, q=text, limit=25, cursor=cursor)
+    page = await request.app[keys.NOTICES].page(status=status, category=category, q=text, limit=25, cursor=cursor)
     return await render(request, "staff/notices.html", {
         "page": page, "status": status or "", "category": category or "", "q": text or "", "statuses": STATUSES,
         **names(request),
@@ -103,8 +89,9 @@ async def _editor(request: web.Request, the_form: forms.NoticeForm, notice: dict
     settings = app[keys.SETTINGS]
     return await render(request, "staff/editor.html", {
         "form": the_form, "errors": the_form.errors, "notice": notice, "rows": the_form.rows(spare),
-        "categories": settings.catalog, "locations": settings.locations, "channels": CHANNELS,
-        "priorities": PRIORITIES, "weekdays": WEEKDAYS, "signs": led_signs(app), "blocked": blocked,
+        "categories": settings.catalog, "locations": settings.locations, "channels": app[keys.CHANNELS].names,
+        "previews": [spec.editor_preview for spec in app[keys.CHANNELS] if spec.editor_preview],
+        "priorities": PRIORITIES, "weekdays": WEEKDAYS, "blocked": blocked,
         "words": _words_or_blank(the_form, request), **names(request),
     }, status=status)
 
@@ -160,7 +147,8 @@ async def _save(request: web.Request, existing: int | None) -> web.StreamRespons
 @staff_page("editor")
 async def new_form(request: web.Request) -> web.StreamResponse:
     settings = request.app[keys.SETTINGS]
-    blank = forms.blank_form([c.code for c in settings.catalog], settings.organization.name)
+    blank = forms.blank_form([c.code for c in settings.catalog], settings.organization.name,
+                             request.app[keys.CHANNELS].names)
     return await _editor(request, blank, None)
 
 
@@ -194,10 +182,7 @@ async def update(request: web.Request) -> web.StreamResponse:
 
 
 async def notice_page(request: web.Request, nid: int, status: int = 200, **extra: Any) -> web.Response:
-    service = request.app[keys.NOTICES]
-    async with service.db.read() as conn:
-        notice = await service.reader.one(conn, nid)
-        history = await service.reader.history(conn, nid)
+    notice, history = await request.app[keys.NOTICES].with_history(nid)
     lang = translator(request).language
     return await render(request, "staff/notice.html", {
         "notice": notice, "history": history, "words": schedule_words(notice.get("schedule"), lang),
@@ -242,8 +227,9 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
 @staff_page()
 async def preview(request: web.Request) -> web.StreamResponse:
     """The editor's live preview: the body rendered as the channels render it, the
-    schedule in words, and the LED signs the notice targets with the text they get
-    (the page then asks POST /api/v1/led/preview for each sign's exact pages)."""
+    schedule in words, and what each channel adds for its part of the preview pane
+    (ChannelSpec.preview_data; the LED channel: the signs the notice targets and the
+    text they get)."""
     app = request.app
     t = translator(request)
     the_form = forms.from_post(form(request))
@@ -260,11 +246,12 @@ async def preview(request: web.Request) -> web.StreamResponse:
     # Which signs and what text: the notice model's own rules, on what was typed so far.
     draft = NoticeIn.model_construct(title=data["title"].strip(), led_text=data["led_text"].strip() or None,
                                      channels=data["channels"], locations=data["locations"])
-    signs = [s for s in led_signs(app) if draft.targets("led", s["location"])]
-    return json_response({
+    answer: dict[str, Any] = {
         "body_html": render_body(data["body"]),
         "schedule_words": words,
         "schedule_error": schedule_error,
-        "led_text": draft.led_source,
-        "signs": signs,
-    })
+    }
+    for spec in app[keys.CHANNELS]:
+        if spec.preview_data is not None:
+            answer.update(spec.preview_data(app, draft))
+    return json_response(answer)

@@ -82,9 +82,7 @@ def comparison(request: web.Request, live: dict[str, Any] | None, pending: dict[
 async def review_page(request: web.Request, nid: int, status: int = 200, **extra: Any) -> web.Response:
     app = request.app
     service = app[keys.NOTICES]
-    async with service.db.read() as conn:
-        notice = await service.reader.one(conn, nid)
-        history = await service.reader.history(conn, nid)
+    notice, history = await service.with_history(nid)
     live = app[keys.QUEUE].live.get(nid)
     live_content = live.content.model_dump(mode="json", by_alias=True) if live is not None else None
     labels = names(request)
@@ -99,8 +97,7 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
 @staff_page()
 async def queue_page(request: web.Request) -> web.StreamResponse:
     service = request.app[keys.NOTICES]
-    async with service.db.read() as conn:
-        items = await service.reader.review_queue(conn, who(request))
+    items = await service.review_queue(who(request))
     return await render(request, "staff/queue.html", {"items": items, **names(request)})
 
 

@@ -1,5 +1,6 @@
-"""/staff/schedule: a week per location, hour by hour, of what rotates on kiosks and
-LED boards, from the same pure functions as the feeds (ContentQueue.preview)."""
+"""/staff/schedule: a week per location, hour by hour, of what rotates on the devices
+of every channel that serves devices (kiosks, LED boards), from the same pure
+functions as the feeds (ContentQueue.preview)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from publisher.web.notices import names
 from publisher.web.pages import render, staff_page, translator
 
 routes = web.RouteTableDef()
-CHANNELS = ("kiosk", "led")
 MAX_STEPS = 5000  # boundaries in one week; beyond this the week is sampled every quarter hour
 
 
@@ -105,7 +105,9 @@ async def schedule_page(request: web.Request) -> web.StreamResponse:
     monday = week_of(request)
     t = translator(request)
     days = [monday + timedelta(days=i) for i in range(7)]
-    grids = {channel: grid(queue, channel, location, monday, tz) for channel in CHANNELS} if location else {}
+    # One grid per channel that serves devices (their rotations differ by location).
+    located = [spec.name for spec in app[keys.CHANNELS].located]
+    grids = {channel: grid(queue, channel, location, monday, tz) for channel in located} if location else {}
     shown: dict[int, LiveNotice] = {}
     for cells in grids.values():
         for row in cells:

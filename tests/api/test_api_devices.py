@@ -68,12 +68,11 @@ async def test_devices_written_by_another_process_count_at_once(client, staff, h
     """The CLI writes straight to the database while the service runs: a sign it adds
     is checked by the strict-sign guard and found by the preview at once, and an id it
     registers again after an API revoke works with its new token."""
-    from channels.profiles import register_profiles
     from publisher import keys
     from publisher.services.devices import DeviceRegistry
 
     app = client.server.app
-    cli = register_profiles(DeviceRegistry(app[keys.DB], app[keys.SETTINGS]))
+    cli = DeviceRegistry(app[keys.DB], app[keys.SETTINGS], app[keys.CHANNELS].kinds)
     await cli.add({"id": "strict-1", "kind": "led", "location": "hall-hr",
                    "profile": {"encoding": "gb2312", "unencodable": "strict"}}, clock.now)
     resp = await client.post("/api/v1/led/preview", json={"text": "門", "sign_id": "strict-1"}, headers=staff["ed"])

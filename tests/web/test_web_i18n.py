@@ -19,13 +19,22 @@ ROOT = WEB.parent.parent
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
 
 
+CHANNELS = ROOT / "channels"
+
+
 def extracted() -> set[str]:
-    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    """The staff pages' messages: publisher/web, plus each channel package's part of
+    the staff pages (its spec's labels and its templates/<name>/staff_*.html)."""
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": None}
+    sources = [
+        (WEB, [("**.py", "python"), ("**/templates/**.html", "jinja2")], {"**/templates/**.html"}),
+        (CHANNELS, [("*/spec.py", "python"), ("*/templates/*/staff_*.html", "jinja2")], {"*/templates/*/staff_*.html"}),
+    ]
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(WEB), method_map, options, keywords):
-        found.add(message if isinstance(message, str) else message[0])
+    for folder, method_map, templates in sources:
+        options = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern in templates}
+        for _file, _line, message, _comments, _context in extract_from_dir(str(folder), method_map, options, keywords):
+            found.add(message if isinstance(message, str) else message[0])
     return found
 
 

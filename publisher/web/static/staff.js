@@ -55,7 +55,10 @@
     return node && "value" in node ? node.value : "";
   }
 
+  /* Each channel's part of the preview pane is there only when that channel is
+     registered (ChannelSpec.editor_preview): skip the parts that are absent. */
   function showKiosk(data) {
+    if (!kiosk) { return; }
     var priority = (form.querySelector("input[name=priority]:checked") || {}).value || "normal";
     var badge = kiosk.querySelector(".k-badge");
     badge.textContent = "";
@@ -158,6 +161,7 @@
   }
 
   function showLed(data, mine) {
+    if (!led || !data.signs) { return Promise.resolve(); }
     if (!data.signs.length) {
       led.textContent = "";
       led.appendChild(el("p", "empty", T.no_signs));
@@ -177,7 +181,7 @@
   function refresh() {
     var mine = ++sequence;
     var body = new URLSearchParams(new FormData(form));
-    led.removeAttribute("data-ready");
+    if (led) { led.removeAttribute("data-ready"); }
     fetch("/staff/preview", { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } })
       .then(function (resp) {
         if (!resp.ok) { throw new Error(String(resp.status)); }
@@ -192,7 +196,7 @@
         return showLed(data, mine);
       })
       .catch(function () {
-        if (mine !== sequence) { return; }
+        if (mine !== sequence || !led) { return; }
         led.textContent = "";
         led.appendChild(el("p", "error", T.failed));
       });

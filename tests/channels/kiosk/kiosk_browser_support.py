@@ -69,8 +69,16 @@ async def open_kiosk(browser: Any, url: str, viewport: dict[str, int], at: datet
 async def pause(page: Any) -> None:
     """Stop the page's clock where it is: from here on its time moves only when the test
     says (page.clock.run_for / fast_forward), however long a step takes for real."""
-    now_ms = await page.evaluate("Date.now()")
-    await page.clock.pause_at(datetime.fromtimestamp(now_ms / 1000 + 0.05, UTC))
+    # A busy machine can take longer than the margin between reading the page's time
+    # and pausing it ("Cannot fast-forward to the past"): then read it again, wider.
+    for margin in (0.05, 0.5, 2.0):
+        now_ms = await page.evaluate("Date.now()")
+        try:
+            await page.clock.pause_at(datetime.fromtimestamp(now_ms / 1000 + margin, UTC))
+            return
+        except Exception as exc:  # playwright's Error; anything else is raised on the last try
+            if "fast-forward to the past" not in str(exc) or margin == 2.0:
+                raise
 
 
 SMALL_TEXT = """() => {

@@ -81,12 +81,11 @@ async def test_location_targeting_and_priority_order(client, staff, helpers, clo
 async def test_device_added_by_cli_path_works_without_restart(client, staff) -> None:
     """A device written straight to the database (as `publisher device add` does while the
     service runs) is found on its first poll."""
-    from channels.profiles import register_profiles
     from publisher import keys
     from publisher.services.devices import DeviceRegistry
 
     app = client.server.app
-    other = register_profiles(DeviceRegistry(app[keys.DB], app[keys.SETTINGS]))  # a second process's view
+    other = DeviceRegistry(app[keys.DB], app[keys.SETTINGS], app[keys.CHANNELS].kinds)  # a second process's view
     assert (await client.get("/kiosk/v1/late/feed.json?token=x")).status == 404
     _, token = await other.add({"id": "late", "kind": "kiosk", "location": "hall-hr"}, app[keys.CLOCK]())
     # the negative cache for "late" lasts a few seconds; move the clock past it

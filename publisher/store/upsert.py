@@ -1,0 +1,28 @@
+"""Dialect-specific inserts (SQLite and PostgreSQL both say INSERT ... ON CONFLICT,
+through different SQLAlchemy constructs), kept here so services stay dialect-free."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+def _insert(conn: AsyncConnection, table: Table) -> Any:
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+async def upsert(conn: AsyncConnection, table: Table, values: Mapping[str, Any], key: Sequence[str],
+                 changes: Mapping[str, Any]) -> None:
+    """Insert `values`; where a row with the same `key` exists, set `changes` on it instead."""
+    stmt = _insert(conn, table).values(**values)
+    await conn.execute(stmt.on_conflict_do_update(index_elements=list(key), set_=dict(changes)))
+
+
+async def insert_missing(conn: AsyncConnection, table: Table, values: Mapping[str, Any]) -> None:
+    """Insert `values` unless a row with the same unique key exists already."""
+    await conn.execute(_insert(conn, table).values(**values).on_conflict_do_nothing())
