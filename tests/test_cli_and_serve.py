@@ -10,6 +10,7 @@ import feedparser
 import pytest
 from serve_support import PASSWORD, Server, clean_env, cli, device_token, fetch
 
+pytestmark = pytest.mark.slow  # every test here runs `publisher` as a process
 
 
 @pytest.fixture
@@ -57,7 +58,6 @@ def server(env: dict[str, str], request: pytest.FixtureRequest) -> Iterator[Serv
     running.stop()
 
 
-@pytest.mark.slow
 def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], server: Server) -> None:
     base = server.base
     # accounts and devices added by the CLI while the service runs work at once
@@ -92,7 +92,6 @@ def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], se
     assert fetch(f"{base}/led/v1/signs/s1/feed.txt?token=wrong")[0] == 401
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("server", [["--demo"]], indirect=True)
 def test_serve_demo_prints_working_urls(server: Server) -> None:
     base = server.base

@@ -11,6 +11,7 @@ import pytest
 DOCKERFILE = Path(__file__).resolve().parent.parent / "Dockerfile"
 
 
+@pytest.mark.slow
 def test_hadolint_finds_nothing() -> None:
     hadolint = shutil.which("hadolint")
     if hadolint is None:

@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from browser_support import DOCS, axe_violations
+from browser_support import axe_violations, screenshot
 from kiosk_browser_support import LANDSCAPE, PORTRAIT, SMALL_TARGETS, SMALL_TEXT, Cable, Hall, open_kiosk, pause
 from playwright.async_api import expect
 
@@ -75,8 +75,7 @@ async def test_carousel_at_rest_in_both_orientations(hall, browser, clock) -> No
         await expect(page.locator("#counter")).to_have_text("1 / 4")
         await expect(page.locator("#progress")).to_have_class("progress-fill run")
         await expect(page.locator("#rotation-list .item")).to_have_count(4)
-        DOCS.mkdir(exist_ok=True)
-        await page.screenshot(path=str(DOCS / f"kiosk-{name}.png"))
+        await screenshot(page, f"kiosk-{name}.png")
         assert await page.evaluate(SMALL_TEXT) == []
         assert await page.evaluate(SMALL_TARGETS) == []
         assert await axe_violations(page) == []  # (axe needs the clock running: before the pause)
