@@ -116,10 +116,15 @@ async def test_editing_a_live_notice_keeps_the_live_revision_until_approval(clie
 async def test_editing_a_draft_in_place_adds_its_author(client, staff) -> None:
     resp = await client.post("/api/v1/notices", json=notice_body(), headers=staff["ed"])
     nid = (await resp.json())["id"]
-    resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(title="改過"), headers=staff["ed2"])
-    assert (await resp.json())["pending_revision"] == {"revision": 1, "state": "draft"}
+    both = await staff.add("both", "editor", "reviewer")  # may edit and review
+    resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(title="改過"), headers=both)
+    assert (await resp.json())["pending_revision"] == {"revision": 1, "state": "draft"}  # the same revision
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    # ed2 edited it, so ed2 is an author too; neither editor holds the reviewer role anyway,
-    # so check with a reviewer who also edits: covered in the workflow tests.
+    # editing the draft made "both" one of its authors: not in their queue, and refused
+    queue = await (await client.get("/api/v1/review-queue", headers=both)).json()
+    assert nid not in [item["id"] for item in queue["items"]]
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=both)
+    assert resp.status == 403
+    assert (await resp.json())["error"]["code"] == "four_eyes"
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
     assert resp.status == 200
