@@ -89,7 +89,8 @@ def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], se
     status, headers, led = fetch(f"{base}/led/v1/signs/s1/feed.txt?token={led_token}")
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=GB2312"
     assert led == "明日停水，请储\r\n水。\r\n".encode("gb2312")
-    assert fetch(f"{base}/led/v1/signs/s1/feed.txt?token=wrong")[0] == 401
+    status, _, body = fetch(f"{base}/led/v1/signs/s1/feed.txt?token=wrong")
+    assert status == 401 and json.loads(body)["error"]["code"] == "unauthorized"
 
 
 @pytest.mark.parametrize("server", [["--demo"]], indirect=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Clock, make_settings, notice_body, publish
+from refusals import refused
 
 from publisher import keys
 from publisher.app import create_app
@@ -34,7 +35,7 @@ SHANGHAI = timezone(timedelta(hours=8))
 )
 async def test_bad_schedules_are_422_naming_the_field(client, staff, schedule, field) -> None:
     resp = await client.post("/api/v1/notices", json=notice_body(schedule=schedule), headers=staff["ed"])
-    assert resp.status == 422
+    await refused(resp, 422, "validation_failed")
     err = (await resp.json())["error"]
     assert any(d["field"].startswith(field) for d in err["details"]), err
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from refusals import refused
 from web_support import page_token, post_form, sign_in, text_of
 
 
@@ -84,7 +85,7 @@ async def test_devices_register_shows_the_token_once_and_revoke_asks_first(clien
     assert "撤銷裝置 led-new？" in html
     resp = await post_form(client, "/staff/devices/led-new/revoke", {})
     assert resp.status == 303
-    assert (await client.get(f"/led/v1/signs/led-new/feed.txt?token={token}")).status == 401
+    await refused(await client.get(f"/led/v1/signs/led-new/feed.txt?token={token}"), 401, "unauthorized")
     assert "已撤銷裝置 led-new 的權杖。" in await (await client.get(resp.headers["Location"])).text()
     # editors see devices but cannot register or revoke
     await sign_in(client, "ed")
@@ -128,11 +129,11 @@ async def test_people_add_roles_disable_and_reset(client, staff) -> None:
     await sign_in(client, "boss")
     resp = await post_form(client, f"/staff/users/{uid}", {"action": "disable"})
     assert resp.status == 303 and "帳號已停用" in await (await client.get(resp.headers["Location"])).text()
-    assert (await client.get("/api/v1/notices", headers=newbie_token)).status == 401
+    await refused(await client.get("/api/v1/notices", headers=newbie_token), 401, "unauthorized")
     client.session.cookie_jar.clear()
     token = await page_token(client)
     resp = await client.post("/staff/login", data={"csrf_token": token, "username": "newbie", "password": "a long password"})
-    assert resp.status == 401
+    assert resp.status == 401 and "使用者名稱或密碼不正確" in await resp.text()
     await sign_in(client, "boss")
     await post_form(client, f"/staff/users/{uid}", {"action": "enable"})
     resp = await post_form(client, f"/staff/users/{uid}", {"action": "password", "password": "another password"})

@@ -9,6 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from conftest import publish
+from refusals import refused
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -116,8 +117,8 @@ async def test_catalog_and_search_need_the_device_token(client, staff, helpers) 
     led = await helpers.add_device(client, staff, "s1", "led")
     for path in ["catalog.json", "search.json?q=x"]:
         sep = "&" if "?" in path else "?"
-        assert (await client.get(f"/kiosk/v1/k1/{path}")).status == 401
-        assert (await client.get(f"/kiosk/v1/k1/{path}{sep}token=nope")).status == 401
+        await refused(await client.get(f"/kiosk/v1/k1/{path}"), 401, "unauthorized")
+        await refused(await client.get(f"/kiosk/v1/k1/{path}{sep}token=nope"), 401, "unauthorized")
         assert (await client.get(f"/kiosk/v1/ghost/{path}{sep}token={token}")).status == 404
         resp = await client.get(f"/kiosk/v1/s1/{path}{sep}token={led}")
         assert resp.status == 404 and (await resp.json())["error"]["code"] == "not_found"

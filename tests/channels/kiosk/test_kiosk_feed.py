@@ -6,6 +6,7 @@ import asyncio
 import json
 
 from conftest import publish
+from refusals import refused
 
 
 async def test_feed_shape_etag_and_304(client, staff, helpers) -> None:
@@ -40,9 +41,9 @@ async def test_tokens(client, staff, helpers) -> None:
         resp = await client.get(url)
         assert resp.status == 401, url
         assert (await resp.json())["error"]["code"] == "unauthorized"
-    assert (await client.get(f"/kiosk/v1/ghost/feed.json?token={token}")).status == 404
+    await refused(await client.get(f"/kiosk/v1/ghost/feed.json?token={token}"), 404, "not_found")
     led = await helpers.add_device(client, staff, "s1", "led")
-    assert (await client.get(f"/kiosk/v1/s1/feed.json?token={led}")).status == 404
+    await refused(await client.get(f"/kiosk/v1/s1/feed.json?token={led}"), 404, "not_found")
 
 
 async def test_unchanged_feed_keeps_its_etag_across_recomputation(client, staff, helpers, clock) -> None:
@@ -87,7 +88,7 @@ async def test_device_added_by_cli_path_works_without_restart(client, staff) -> 
 
     app = client.server.app
     other = register_profiles(DeviceRegistry(app[keys.DB], app[keys.SETTINGS]))  # a second process's view
-    assert (await client.get("/kiosk/v1/late/feed.json?token=x")).status == 404
+    await refused(await client.get("/kiosk/v1/late/feed.json?token=x"), 404, "not_found")
     _, token = await other.add({"id": "late", "kind": "kiosk", "location": "hall-hr"}, app[keys.CLOCK]())
     # the negative cache for "late" lasts a few seconds; move the clock past it
     app[keys.CLOCK].advance(seconds=11)
