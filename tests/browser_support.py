@@ -41,7 +41,7 @@ async def screenshot(page: Any, name: str, **options: Any) -> bytes:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        pytest.skip("browser test skipped: Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip("browser test skipped: Debian's chromium is not installed (scripts/setup-browser installs it)")
     try:
         import playwright  # noqa: F401
     except ImportError:

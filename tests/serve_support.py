@@ -65,7 +65,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[str] | None = None
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         cmd = [*self.command, "serve", "--port", str(self.port), *self.args]
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True)

@@ -19,7 +19,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_user_add_and_its_refusals(env: dict[str, str]) -> None:
-    ok = cli(env, "user", "add", "wang", "--role", "editor", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n")
+    ok = cli(env, "user", "add", "wang", "--role", "editor", "--role", "reviewer", "--password-stdin",
+             stdin=PASSWORD + "\n")
     assert ok.returncode == 0, ok.stderr
     assert "wang" in ok.stdout and "editor, reviewer" in ok.stdout
     again = cli(env, "user", "add", "wang", "--role", "editor", "--password-stdin", stdin=PASSWORD)
@@ -31,12 +32,14 @@ def test_user_add_and_its_refusals(env: dict[str, str]) -> None:
 
 
 def test_device_add_prints_its_token_once(env: dict[str, str]) -> None:
-    ok = cli(env, "device", "add", "led-1", "--kind", "led", "--location", "hall-si", "--profile", '{"encoding": "gbk"}')
+    ok = cli(env, "device", "add", "led-1", "--kind", "led", "--location", "hall-si",
+             "--profile", '{"encoding": "gbk"}')
     assert ok.returncode == 0, ok.stderr
     assert "token" in ok.stdout and "/led/v1/signs/led-1/feed.txt?token=" in ok.stdout
     bad = cli(env, "device", "add", "k-1", "--kind", "kiosk", "--location", "hall-moon")
     assert bad.returncode == 2 and "location" in bad.stderr
-    bad_profile = cli(env, "device", "add", "led-2", "--kind", "led", "--location", "hall-si", "--profile", '{"encoding": "x"}')
+    bad_profile = cli(env, "device", "add", "led-2", "--kind", "led", "--location", "hall-si",
+                      "--profile", '{"encoding": "x"}')
     assert bad_profile.returncode == 2 and "profile.encoding" in bad_profile.stderr
     not_json = cli(env, "device", "add", "led-2", "--kind", "led", "--location", "hall-si", "--profile", "{")
     assert not_json.returncode == 2 and "--profile" in not_json.stderr
@@ -69,8 +72,8 @@ def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], se
     led_token = device_token(out)
 
     ed, rev = server.login("ed"), server.login("rev")
-    status, _, body = fetch(base + "/api/v1/notices", {"title": "明日停水通知", "category": "news", "body": "請提前儲水。",
-                                                       "led_text": "明日停水，请储水。"}, ed)
+    status, _, body = fetch(base + "/api/v1/notices", {"title": "明日停水通知", "category": "news",
+                                                       "body": "請提前儲水。", "led_text": "明日停水，请储水。"}, ed)
     assert status == 201, body
     nid = json.loads(body)["id"]
     assert fetch(f"{base}/api/v1/notices/{nid}/submit", {}, ed)[0] == 200

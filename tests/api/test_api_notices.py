@@ -69,13 +69,14 @@ async def test_unknown_notice_is_404(client, staff) -> None:
 async def test_list_filters_and_cursor_pagination(client, staff) -> None:
     ids = []
     for i in range(5):
-        resp = await client.post("/api/v1/notices", json=notice_body(title=f"公告{i}", category="news" if i % 2 else "guides"),
-                                 headers=staff["ed"])
+        body = notice_body(title=f"公告{i}", category="news" if i % 2 else "guides")
+        resp = await client.post("/api/v1/notices", json=body, headers=staff["ed"])
         ids.append((await resp.json())["id"])
     live = await publish(client, staff, title="已發佈的公告")
     page1 = await (await client.get("/api/v1/notices?limit=4", headers=staff["ed"])).json()
     assert [n["id"] for n in page1["items"]] == [live["id"], *reversed(ids[2:])]
-    page2 = await (await client.get(f"/api/v1/notices?limit=4&cursor={page1['next_cursor']}", headers=staff["ed"])).json()
+    second = f"/api/v1/notices?limit=4&cursor={page1['next_cursor']}"
+    page2 = await (await client.get(second, headers=staff["ed"])).json()
     assert [n["id"] for n in page2["items"]] == [ids[1], ids[0]] and page2["next_cursor"] is None
     drafts = await (await client.get("/api/v1/notices?status=draft&category=guides", headers=staff["ed"])).json()
     assert [n["title"] for n in drafts["items"]] == ["公告4", "公告2", "公告0"]

@@ -56,7 +56,8 @@ async def test_live_preview_at_any_instant(client, staff, helpers, clock) -> Non
     # a preview is not a poll
     device = (await (await client.get("/api/v1/devices", headers=staff["ed"])).json())["items"][0]
     assert device["last_seen"] is None
-    portal = await (await client.get("/api/v1/live", params={"channel": "portal", "at": later}, headers=staff["ed"])).json()
+    portal = await (await client.get("/api/v1/live", params={"channel": "portal", "at": later},
+                                     headers=staff["ed"])).json()
     assert [i["notice_id"] for i in portal["rotation"]] == [future["id"]]
     for params, field in [({"channel": "fax"}, "channel"), ({"channel": "kiosk"}, "device"),
                           ({"channel": "kiosk", "device": "k1", "at": "2026-12-01T09:00:00"}, "at"),

@@ -22,7 +22,8 @@ async def test_submit_approve_makes_it_live_with_an_index_number(client, staff) 
     nid = await _draft(client, staff)
     resp = await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     n = await resp.json()
-    assert n["status"] == "in_review" and n["review"]["waiting_for"] == {"step": 1, "name": "保密審查", "role": "reviewer"}
+    assert n["status"] == "in_review"
+    assert n["review"]["waiting_for"] == {"step": 1, "name": "保密審查", "role": "reviewer"}
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": "可以公開"}, headers=staff["rev"])
     assert resp.status == 200
     n = await resp.json()

@@ -33,14 +33,16 @@ async def test_overview_shows_the_day(client, staff, helpers) -> None:
     assert "社保局辦事大廳 緊急 大廳緊急疏散 緊急 大廳緊急疏散" in html  # only the emergency rotates there
     assert "需要注意的裝置 1" in html and "led-hr" in html and "從未連線" in html
     await sign_in(client, "rev")
-    assert "等待我審核 1 標題 審核步驟 送審時間 等人審核 第 1 步：保密審查" in text_of(await (await client.get("/staff/")).text())
+    overview = text_of(await (await client.get("/staff/")).text())
+    assert "等待我審核 1 標題 審核步驟 送審時間 等人審核 第 1 步：保密審查" in overview
 
 
 async def test_week_schedule_is_built_from_the_feed_rotations(client, staff, helpers, clock) -> None:
     # 2026-12-01 is a Tuesday; the week starts on Monday 2026-11-30
     await helpers.publish(client, staff, title="辦公時間", channels=["kiosk"],
                           schedule={"start": "2026-12-01T00:00:00+08:00",
-                                    "daily": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "08:30", "to": "17:30"}]})
+                                    "daily": [{"days": ["mon", "tue", "wed", "thu", "fri"],
+                                               "from": "08:30", "to": "17:30"}]})
     await helpers.publish(client, staff, title="停電通知", channels=["kiosk", "led"], priority="emergency",
                           locations=["hall-hr"],
                           schedule={"start": "2026-12-03T14:00:00+08:00", "end": "2026-12-03T16:00:00+08:00"})
@@ -76,7 +78,8 @@ async def test_devices_register_shows_the_token_once_and_revoke_asks_first(clien
     assert token not in html
     assert "新 LED 屏" in html and '<span class="badge online">在線</span>' in html
     # bad input stays in the form with a message
-    resp = await post_form(client, "/staff/devices", {"id": "led-new", "kind": "led", "location": "hall-si", "profile": "{"})
+    resp = await post_form(client, "/staff/devices",
+                           {"id": "led-new", "kind": "led", "location": "hall-si", "profile": "{"})
     assert resp.status == 422 and "設定須是 JSON 物件" in await resp.text()
     resp = await post_form(client, "/staff/devices", {"id": "bad id!", "kind": "led", "location": "hall-si"})
     assert resp.status == 422 and 'id="f-id-error"' in await resp.text()
@@ -116,7 +119,8 @@ async def test_people_add_roles_disable_and_reset(client, staff) -> None:
     assert resp.status == 409 and "這個使用者名稱已有人使用。" in await resp.text()
     html = await (await client.get("/staff/users")).text()
     uid = user_id(html, "newbie")
-    resp = await post_form(client, f"/staff/users/{uid}", [("action", "roles"), ("roles", "editor"), ("roles", "reviewer")])
+    resp = await post_form(client, f"/staff/users/{uid}",
+                           [("action", "roles"), ("roles", "editor"), ("roles", "reviewer")])
     assert resp.status == 303
     # the new person signs in
     client.session.cookie_jar.clear()
@@ -132,7 +136,8 @@ async def test_people_add_roles_disable_and_reset(client, staff) -> None:
     await refused(await client.get("/api/v1/notices", headers=newbie_token), 401, "unauthorized")
     client.session.cookie_jar.clear()
     token = await page_token(client)
-    resp = await client.post("/staff/login", data={"csrf_token": token, "username": "newbie", "password": "a long password"})
+    resp = await client.post("/staff/login",
+                             data={"csrf_token": token, "username": "newbie", "password": "a long password"})
     assert resp.status == 401 and "使用者名稱或密碼不正確" in await resp.text()
     await sign_in(client, "boss")
     await post_form(client, f"/staff/users/{uid}", {"action": "enable"})

@@ -73,7 +73,8 @@ async def test_write_review_publish_in_chromium(live_server, aiohttp_server, bro
         await page.get_by_role("link", name="撰寫公告").first.click()
         await page.get_by_role("textbox", name="標題", exact=True).fill("每月16日大型招聘會")
         await page.get_by_label("摘要", exact=True).fill("人力資源市場每月舉辦大型招聘會，歡迎求職者參加。")
-        await page.get_by_label("正文", exact=True).fill("## 時間\n\n每月16日至18日 上午9:00至12:00\n\n## 地點\n\n人力資源市場**三樓**招聘大廳")
+        await page.get_by_label("正文", exact=True).fill(
+            "## 時間\n\n每月16日至18日 上午9:00至12:00\n\n## 地點\n\n人力資源市場**三樓**招聘大廳")
         await page.get_by_label("LED 文字").fill("每月16日大型招聘會：人力資源市場三樓，歡迎參加")
         await page.get_by_label("目錄類別").select_option("news")
         await page.get_by_label("人力資源市場辦事大廳").check()
@@ -97,7 +98,8 @@ async def test_write_review_publish_in_chromium(live_server, aiohttp_server, bro
         assert "人力資源市場" in await page.locator("#pv-kiosk .k-body").inner_text()
         assert await page.locator("#pv-body h2").first.inner_text() == "時間"
         await page.set_viewport_size({"width": 1360, "height": 1180})
-        await page.evaluate("window.scrollTo(0, document.getElementById('sec-publish').closest('section').offsetTop - 8)")
+        await page.evaluate(
+            "window.scrollTo(0, document.getElementById('sec-publish').closest('section').offsetTop - 8)")
         await page.get_by_label("每次持續").focus()
         await screenshot(page, "staff-editor.png", full_page=False)
         # a mistake is shown beside its field, and what was typed stays

@@ -26,7 +26,8 @@ async def test_feed_shape_etag_and_304(client, staff, helpers) -> None:
                          "dwell_s", "start", "end"}
     assert item["notice_id"] == live["id"] and item["index_no"] == live["index_no"]
     assert item["start"].endswith("+08:00")
-    resp = await client.get("/kiosk/v1/k1/feed.json", headers={"Authorization": f"Bearer {token}", "If-None-Match": etag})
+    resp = await client.get("/kiosk/v1/k1/feed.json",
+                            headers={"Authorization": f"Bearer {token}", "If-None-Match": etag})
     assert resp.status == 304 and resp.headers["ETag"] == etag
     # a change gives a new version
     await publish(client, staff, title="第二則")
