@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="publisher", description="Publishing service for a bureau's public notices")
-    parser.add_argument("--config", help="TOML config file (default: $PUBLISHER_CONFIG, else the built-in configuration)")
+    parser.add_argument("--config", help="TOML config file (default: $PUBLISHER_CONFIG, else the built-in one)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the service")
