@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -78,12 +79,16 @@ def test_built_in_configuration_is_config_default_toml() -> None:
 
 @pytest.fixture(scope="module")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the wheel; its dependencies come from the system
-    site-packages (already installed), so only the project itself is new."""
+    """A fresh virtual environment with the wheel. Its dependencies (and pip) come from
+    the site-packages of the Python running the tests, a venv or not, through a .pth
+    file: those paths come after the venv's own, so the installed wheel wins, and .pth
+    files there (an editable install's finder) are not run."""
     venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
-                   check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
+    own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                         capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    (Path(own) / "_test_parent_site.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
     done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
                            str(wheel)], capture_output=True, text=True, timeout=300, env=_outside_env())
     assert done.returncode == 0, done.stdout + done.stderr
