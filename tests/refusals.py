@@ -18,3 +18,13 @@ async def refused(resp: Any, status: int, code: str) -> dict[str, Any]:
     error = json.loads(text)["error"]
     assert error["code"] == code, error
     return error
+
+
+async def refused_page(resp: Any, status: int, message: str) -> str:
+    """The same for an HTML page (portal, kiosk page, staff pages): the status, an HTML
+    answer, and the refusal's message on the page; returns the page."""
+    text = await resp.text()
+    assert resp.status == status, (resp.status, text[:500])
+    assert resp.headers["Content-Type"].startswith("text/html"), resp.headers["Content-Type"]
+    assert message in text, text[:500]
+    return text

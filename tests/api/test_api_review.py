@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Clock, Staff, make_settings, notice_body, publish
-from refusals import refused
+from refusals import refused, refused_page
 
 from publisher.app import create_app
 
@@ -42,7 +42,7 @@ async def test_author_cannot_approve_and_gets_403(client, staff) -> None:
     assert resp.status == 403
     assert (await resp.json())["error"]["code"] == "four_eyes"
     # and the notice is not live
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
 
 
 async def test_co_author_of_a_draft_cannot_approve_it(client, staff) -> None:
@@ -97,7 +97,7 @@ async def test_withdraw_takes_it_off_everything_at_once(client, staff, helpers) 
         await refused(resp, status, code)
     resp = await client.post(f"/api/v1/notices/{nid}/withdraw", json={"reason": "內容有誤"}, headers=staff["rev"])
     assert resp.status == 200 and (await resp.json())["status"] == "withdrawn"
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
     assert "即將撤回" not in await (await client.get("/catalog/")).text()
     assert "即將撤回" not in await (await client.get("/feed.atom")).text()
     assert "即將撤回" not in await (await client.get("/search?q=撤回")).text()
@@ -151,9 +151,9 @@ async def test_three_step_chain_in_order_by_different_people(chain_client) -> No
     # one person approves at most one step of a revision
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["multi"])
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "four_eyes"
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
     assert (await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["sec"])).status == 200
-    assert (await client.get(f"/notices/{nid}")).status == 404  # not before the last step
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")  # not before the last step
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["lead"])
     assert (await resp.json())["status"] == "live"
     assert (await client.get(f"/notices/{nid}")).status == 200

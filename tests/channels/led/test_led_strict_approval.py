@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from conftest import notice_body, publish
 from led_http_helpers import add_sign, body
-from refusals import refused
+from refusals import refused, refused_page
 
 
 async def _in_review(client, staff, **over) -> int:
@@ -41,7 +41,7 @@ async def test_approval_refused_and_nothing_goes_live(client, staff, helpers) ->
     history = (await (await client.get(f"/api/v1/notices/{nid}/history", headers=staff["ed"])).json())["events"]
     assert [e["action"] for e in history] == ["create", "submit"]
     # and on no channel
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
     assert (await (await client.get(f"/kiosk/v1/k1/feed.json?token={kiosk}")).json())["rotation"] == []
     assert await body(client, "strict-hr", token) == b""
     # the fix: reject, edit to what the sign can show, submit, approve
