@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from refusals import refused
+from refusals import refused, refused_page
 from web_support import page_token, post_form, sign_in, text_of
 
 
@@ -94,7 +94,7 @@ async def test_devices_register_shows_the_token_once_and_revoke_asks_first(clien
     await sign_in(client, "ed")
     html = await (await client.get("/staff/devices")).text()
     assert "新 LED 屏" in html and "登記裝置" not in html
-    assert (await client.get("/staff/devices/led-new/revoke")).status == 403
+    await refused_page(await client.get("/staff/devices/led-new/revoke"), 403, "您的帳號沒有這項操作所需的角色")
 
 
 async def test_led_signs_page_now_is_drawn(client, staff, helpers) -> None:
@@ -155,4 +155,4 @@ async def test_an_admin_cannot_lock_themselves_out(client, staff) -> None:
     resp = await post_form(client, f"/staff/users/{uid}", {"action": "disable"})
     assert resp.status == 409 and "您不能停用自己的帳號" in await resp.text()
     await sign_in(client, "ed")
-    assert (await client.get("/staff/users")).status == 403
+    await refused_page(await client.get("/staff/users"), 403, "您的帳號沒有這項操作所需的角色")
