@@ -9,17 +9,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PUBLISHER_DATABASE__URL=sqlite+aiosqlite:////data/publisher.db \
     PUBLISHER_LOG_FORMAT=json
 
-WORKDIR /app
+# The configuration is built into the package (the same as config/default.toml), so the
+# image needs only the sources of the wheel; they are removed once it is installed, so
+# what runs is the installed package, exactly as tests/test_wheel.py checks for a wheel.
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY publisher ./publisher
 COPY channels ./channels
-COPY config ./config
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir /src \
+    && rm -rf /src/* \
     && groupadd --system --gid 10001 publisher \
     && useradd --system --uid 10001 --gid publisher --home-dir /data --no-create-home publisher \
     && mkdir -p /data \
     && chown publisher:publisher /data
 
+WORKDIR /data
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080

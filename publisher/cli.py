@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="publisher", description="Publishing service for a bureau's public notices")
-    parser.add_argument("--config", help="TOML config file (default: $PUBLISHER_CONFIG or config/default.toml)")
+    parser.add_argument("--config", help="TOML config file (default: $PUBLISHER_CONFIG, else the built-in one)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the service")

@@ -7,6 +7,8 @@ instead of being silently ignored.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,7 +21,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-DEFAULT_CONFIG = Path("config/default.toml")
+# The bureau of the founding document, shipped inside the package so that the installed
+# command runs from any folder with no file. config/default.toml in the repository is a
+# copy for reading and editing; a test keeps the two identical.
+BUILT_IN_CONFIG = "default.toml"
 
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -192,26 +197,44 @@ class ConfigError(Exception):
     """Start-up stops with this; its message names every bad key."""
 
 
-def config_path(path: str | Path | None = None) -> Path:
-    return Path(path or os.environ.get("PUBLISHER_CONFIG") or DEFAULT_CONFIG)
+def config_path(path: str | Path | None = None) -> Path | None:
+    """The file asked for (argument, then $PUBLISHER_CONFIG), or None for the built-in one."""
+    chosen = path or os.environ.get("PUBLISHER_CONFIG")
+    return Path(chosen) if chosen else None
+
+
+def built_in_config() -> str:
+    """The text of the built-in configuration (the same as config/default.toml)."""
+    return resources.files("publisher").joinpath(BUILT_IN_CONFIG).read_text(encoding="utf-8")
 
 
 def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:
-    """Read the TOML file at `path`, then the environment, then `overrides`."""
-    toml_file = config_path(path)
+    """Read the TOML file at `path` ($PUBLISHER_CONFIG, else the built-in configuration),
+    then the environment, then `overrides`."""
+    chosen = config_path(path)
     _refuse_unknown_env()
-    if not toml_file.is_file():
-        raise ConfigError(f"config file not found: {toml_file}")
+    if chosen is not None and not chosen.is_file():
+        raise ConfigError(f"config file not found: {chosen}")
+    with ExitStack() as stack:
+        if chosen is None:
+            # as_file gives a real path even if the package is imported from a zip.
+            chosen = stack.enter_context(resources.as_file(resources.files("publisher").joinpath(BUILT_IN_CONFIG)))
+            label = "built-in configuration"
+        else:
+            label = str(chosen)
+        return _read(chosen, label, overrides)
 
+
+def _read(toml_file: Path, label: str, overrides: dict[str, object]) -> Settings:
     class FileSettings(Settings):
         model_config = SettingsConfigDict(toml_file=toml_file)
 
     try:
         return FileSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        raise ConfigError(describe_errors(exc, prefix=str(toml_file))) from None
+        raise ConfigError(describe_errors(exc, prefix=label)) from None
     except ValueError as exc:  # malformed TOML
-        raise ConfigError(f"{toml_file}: {exc}") from None
+        raise ConfigError(f"{label}: {exc}") from None
 
 
 # Variables with our prefix that are not configuration keys.

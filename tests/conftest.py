@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -211,3 +212,40 @@ async def browser() -> Any:
 async def live_server(aiohttp_server: Callable[..., Any], settings: Settings, clock: Clock) -> Any:
     """The app on a real loopback port (for the browser); server.make_url(path) gives URLs."""
     return await aiohttp_server(create_app(settings, clock=clock, run_scheduler=False))
+
+
+# Markers follow from what a test uses, so they cannot be forgotten: a test that drives
+# chromium is `browser`, one that runs on PostgreSQL is `postgres`. A test that starts
+# a process must be marked `slow` (or `browser`): the audit hook below refuses
+# subprocesses in every other test, so the fast subset (-m "not browser and not slow")
+# stays free of them.
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+
+
+_SPAWN_EVENTS = {"subprocess.Popen", "os.posix_spawn", "os.fork", "os.exec", "os.system"}
+_spawn_refused: list[str] = []  # the current test's id while it may not start processes
+
+
+def _refuse_spawn(event: str, _args: tuple[Any, ...]) -> None:
+    if _spawn_refused and event in _SPAWN_EVENTS:
+        raise RuntimeError(f"{_spawn_refused[0]} starts a process ({event}): mark it @pytest.mark.slow")
+
+
+sys.addaudithook(_refuse_spawn)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    fast = item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None
+    if fast:
+        _spawn_refused.append(item.nodeid)
+    try:
+        return (yield)
+    finally:
+        _spawn_refused.clear()

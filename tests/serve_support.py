@@ -55,16 +55,19 @@ def fetch(url: str, data: Any = None, headers: dict[str, str] | None = None) -> 
 class Server:
     """`publisher serve` on a free port; start() waits for /healthz."""
 
-    def __init__(self, env: dict[str, str], *args: str, port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], *args: str, port: int | None = None,
+                 command: list[str] | None = None, cwd: Path = ROOT) -> None:
         self.env = env
         self.args = args
+        self.command = command or [sys.executable, "-m", "publisher.cli"]
+        self.cwd = cwd
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[str] | None = None
 
-    def start(self) -> "Server":
-        cmd = [sys.executable, "-m", "publisher.cli", "serve", "--port", str(self.port), *self.args]
-        self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    def start(self) -> Server:
+        cmd = [*self.command, "serve", "--port", str(self.port), *self.args]
+        self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

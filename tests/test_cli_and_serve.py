@@ -10,6 +10,7 @@ import feedparser
 import pytest
 from serve_support import PASSWORD, Server, clean_env, cli, device_token, fetch
 
+pytestmark = pytest.mark.slow  # every test here runs `publisher` as a process
 
 
 @pytest.fixture
@@ -18,7 +19,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_user_add_and_its_refusals(env: dict[str, str]) -> None:
-    ok = cli(env, "user", "add", "wang", "--role", "editor", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n")
+    ok = cli(env, "user", "add", "wang", "--role", "editor", "--role", "reviewer", "--password-stdin",
+             stdin=PASSWORD + "\n")
     assert ok.returncode == 0, ok.stderr
     assert "wang" in ok.stdout and "editor, reviewer" in ok.stdout
     again = cli(env, "user", "add", "wang", "--role", "editor", "--password-stdin", stdin=PASSWORD)
@@ -30,12 +32,14 @@ def test_user_add_and_its_refusals(env: dict[str, str]) -> None:
 
 
 def test_device_add_prints_its_token_once(env: dict[str, str]) -> None:
-    ok = cli(env, "device", "add", "led-1", "--kind", "led", "--location", "hall-si", "--profile", '{"encoding": "gbk"}')
+    ok = cli(env, "device", "add", "led-1", "--kind", "led", "--location", "hall-si",
+             "--profile", '{"encoding": "gbk"}')
     assert ok.returncode == 0, ok.stderr
     assert "token" in ok.stdout and "/led/v1/signs/led-1/feed.txt?token=" in ok.stdout
     bad = cli(env, "device", "add", "k-1", "--kind", "kiosk", "--location", "hall-moon")
     assert bad.returncode == 2 and "location" in bad.stderr
-    bad_profile = cli(env, "device", "add", "led-2", "--kind", "led", "--location", "hall-si", "--profile", '{"encoding": "x"}')
+    bad_profile = cli(env, "device", "add", "led-2", "--kind", "led", "--location", "hall-si",
+                      "--profile", '{"encoding": "x"}')
     assert bad_profile.returncode == 2 and "profile.encoding" in bad_profile.stderr
     not_json = cli(env, "device", "add", "led-2", "--kind", "led", "--location", "hall-si", "--profile", "{")
     assert not_json.returncode == 2 and "--profile" in not_json.stderr
@@ -57,7 +61,6 @@ def server(env: dict[str, str], request: pytest.FixtureRequest) -> Iterator[Serv
     running.stop()
 
 
-@pytest.mark.slow
 def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], server: Server) -> None:
     base = server.base
     # accounts and devices added by the CLI while the service runs work at once
@@ -69,8 +72,8 @@ def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], se
     led_token = device_token(out)
 
     ed, rev = server.login("ed"), server.login("rev")
-    status, _, body = fetch(base + "/api/v1/notices", {"title": "明日停水通知", "category": "news", "body": "請提前儲水。",
-                                                       "led_text": "明日停水，请储水。"}, ed)
+    status, _, body = fetch(base + "/api/v1/notices", {"title": "明日停水通知", "category": "news",
+                                                       "body": "請提前儲水。", "led_text": "明日停水，请储水。"}, ed)
     assert status == 201, body
     nid = json.loads(body)["id"]
     assert fetch(f"{base}/api/v1/notices/{nid}/submit", {}, ed)[0] == 200
@@ -89,10 +92,10 @@ def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], se
     status, headers, led = fetch(f"{base}/led/v1/signs/s1/feed.txt?token={led_token}")
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=GB2312"
     assert led == "明日停水，请储\r\n水。\r\n".encode("gb2312")
-    assert fetch(f"{base}/led/v1/signs/s1/feed.txt?token=wrong")[0] == 401
+    status, _, body = fetch(f"{base}/led/v1/signs/s1/feed.txt?token=wrong")
+    assert status == 401 and json.loads(body)["error"]["code"] == "unauthorized"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("server", [["--demo"]], indirect=True)
 def test_serve_demo_prints_working_urls(server: Server) -> None:
     base = server.base

@@ -11,6 +11,7 @@ import pytest
 DOCKERFILE = Path(__file__).resolve().parent.parent / "Dockerfile"
 
 
+@pytest.mark.slow
 def test_hadolint_finds_nothing() -> None:
     hadolint = shutil.which("hadolint")
     if hadolint is None:
@@ -26,3 +27,15 @@ def test_dockerfile_has_what_the_contract_needs() -> None:
     assert 'VOLUME ["/data"]' in text
     assert "HEALTHCHECK" in text and "/healthz" in text
     assert 'ENTRYPOINT ["publisher"]' in text and '"--host", "0.0.0.0"' in text
+
+
+def test_image_is_built_from_what_the_wheel_test_builds() -> None:
+    """tests/test_wheel.py proves that a wheel built from these sources runs from an empty
+    folder; the image copies the same ones and nothing else (no config file is needed)."""
+    from test_wheel import SOURCES
+
+    copied = []
+    for line in DOCKERFILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("COPY "):
+            copied += line.split()[1:-1]
+    assert sorted(copied) == sorted(SOURCES)

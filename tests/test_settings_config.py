@@ -80,3 +80,26 @@ def test_duplicate_codes_and_missing_file(tmp_path: Path) -> None:
     bad.write_text("timezone = ", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_settings(bad)
+
+
+def test_built_in_configuration_needs_no_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No argument and no PUBLISHER_CONFIG: the bureau built into the package, from any folder."""
+    monkeypatch.delenv("PUBLISHER_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    built_in = load_settings()
+    assert built_in.model_dump() == load_settings(ROOT / "config" / "default.toml").model_dump()
+    # PUBLISHER_CONFIG, then an explicit path, override it
+    monkeypatch.setenv("PUBLISHER_CONFIG", str(ROOT / "config" / "three-step.toml"))
+    assert [st.role for st in load_settings().review_chain] == ["section-head", "reviewer", "leader"]
+    assert [st.role for st in load_settings(ROOT / "config" / "default.toml").review_chain] == ["reviewer"]
+    monkeypatch.setenv("PUBLISHER_CONFIG", str(tmp_path / "gone.toml"))
+    with pytest.raises(ConfigError, match="gone.toml"):
+        load_settings()
+
+
+def test_built_in_configuration_errors_say_where(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PUBLISHER_CONFIG", raising=False)
+    monkeypatch.setenv("PUBLISHER_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(ConfigError, match="built-in configuration") as exc:
+        load_settings()
+    assert "timezone" in str(exc.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import PASSWORD
+from refusals import refused
 
 
 async def test_login_returns_token_user_and_session_cookie(client, staff) -> None:
@@ -29,7 +30,7 @@ async def test_bad_name_and_bad_password_get_the_same_401(client, staff) -> None
 
 async def test_login_body_is_validated(client) -> None:
     resp = await client.post("/api/v1/auth/login", json={"username": "ed"})
-    assert resp.status == 422
+    await refused(resp, 422, "validation_failed")
     assert (await resp.json())["error"]["details"][0]["field"] == "password"
 
 
@@ -44,25 +45,25 @@ async def test_anonymous_staff_routes_are_401(client) -> None:
 
 async def test_garbage_token_is_401(client) -> None:
     resp = await client.get("/api/v1/notices", headers={"Authorization": "Bearer not-a-token"})
-    assert resp.status == 401
+    await refused(resp, 401, "unauthorized")
 
 
 async def test_logout_ends_the_token(client, staff) -> None:
     headers = staff["ed"]
     assert (await client.get("/api/v1/notices", headers=headers)).status == 200
     assert (await client.post("/api/v1/auth/logout", headers=headers)).status == 200
-    assert (await client.get("/api/v1/notices", headers=headers)).status == 401
+    await refused(await client.get("/api/v1/notices", headers=headers), 401, "unauthorized")
 
 
 async def test_token_expires(client, staff, clock) -> None:
     clock.advance(hours=24 * 7 + 1)
-    assert (await client.get("/api/v1/notices", headers=staff["ed"])).status == 401
+    await refused(await client.get("/api/v1/notices", headers=staff["ed"]), 401, "unauthorized")
 
 
 async def test_wrong_role_is_403(client, staff, helpers) -> None:
     resp = await client.post("/api/v1/notices", json=helpers.notice_body(), headers=staff["rev"])
-    assert resp.status == 403
+    await refused(resp, 403, "forbidden")
     assert "editor" in (await resp.json())["error"]["message"]
     resp = await client.post("/api/v1/devices", json={"id": "k1", "kind": "kiosk", "location": "hall-hr"},
                              headers=staff["ed"])
-    assert resp.status == 403
+    await refused(resp, 403, "forbidden")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Clock, Staff, make_settings, notice_body, publish
+from refusals import refused, refused_page
 
 from publisher.app import create_app
 
@@ -21,7 +22,8 @@ async def test_submit_approve_makes_it_live_with_an_index_number(client, staff) 
     nid = await _draft(client, staff)
     resp = await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     n = await resp.json()
-    assert n["status"] == "in_review" and n["review"]["waiting_for"] == {"step": 1, "name": "保密審查", "role": "reviewer"}
+    assert n["status"] == "in_review"
+    assert n["review"]["waiting_for"] == {"step": 1, "name": "保密審查", "role": "reviewer"}
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": "可以公開"}, headers=staff["rev"])
     assert resp.status == 200
     n = await resp.json()
@@ -40,7 +42,7 @@ async def test_author_cannot_approve_and_gets_403(client, staff) -> None:
     assert resp.status == 403
     assert (await resp.json())["error"]["code"] == "four_eyes"
     # and the notice is not live
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
 
 
 async def test_co_author_of_a_draft_cannot_approve_it(client, staff) -> None:
@@ -49,7 +51,7 @@ async def test_co_author_of_a_draft_cannot_approve_it(client, staff) -> None:
     await client.put(f"/api/v1/notices/{nid}", json=notice_body(title="改"), headers=staff["both"])
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["both"])
-    assert resp.status == 403
+    await refused(resp, 403, "four_eyes")
 
 
 async def test_wrong_role_for_step_is_403_and_wrong_state_is_409(client, staff) -> None:
@@ -58,11 +60,12 @@ async def test_wrong_role_for_step_is_403_and_wrong_state_is_409(client, staff) 
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "not_in_review"
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     resp = await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    assert resp.status == 409
+    await refused(resp, 409, "nothing_to_submit")
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["ed2"])
-    assert resp.status == 403 and "reviewer" in (await resp.json())["error"]["message"]
+    await refused(resp, 403, "forbidden")
+    assert "reviewer" in (await resp.json())["error"]["message"]
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": 5}, headers=staff["rev"])
-    assert resp.status == 422
+    await refused(resp, 422, "validation_failed")
 
 
 async def test_reject_needs_a_reason_and_returns_to_draft(client, staff) -> None:
@@ -70,7 +73,7 @@ async def test_reject_needs_a_reason_and_returns_to_draft(client, staff) -> None
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     for body in [{}, {"reason": ""}, {"reason": "   "}, None]:
         resp = await client.post(f"/api/v1/notices/{nid}/reject", json=body, headers=staff["rev"])
-        assert resp.status == 422, body
+        await refused(resp, 422, "validation_failed")
         assert "reason" in (await resp.json())["error"]["message"]
     resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"reason": "含有個人信息"}, headers=staff["rev"])
     assert resp.status == 200
@@ -89,21 +92,21 @@ async def test_withdraw_takes_it_off_everything_at_once(client, staff, helpers) 
     feed = await (await client.get(f"/kiosk/v1/k1/feed.json?token={kiosk}")).json()
     assert [i["notice_id"] for i in feed["rotation"]] == [nid]
     assert "停水通知".encode("gb2312") in await (await client.get(f"/led/v1/signs/s1/feed.txt?token={led}")).read()
-    for body, who, status in [({}, "rev", 422), ({"reason": "x"}, "ed", 403)]:
+    for body, who, status, code in [({}, "rev", 422, "validation_failed"), ({"reason": "x"}, "ed", 403, "forbidden")]:
         resp = await client.post(f"/api/v1/notices/{nid}/withdraw", json=body, headers=staff[who])
-        assert resp.status == status
+        await refused(resp, status, code)
     resp = await client.post(f"/api/v1/notices/{nid}/withdraw", json={"reason": "內容有誤"}, headers=staff["rev"])
     assert resp.status == 200 and (await resp.json())["status"] == "withdrawn"
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
     assert "即將撤回" not in await (await client.get("/catalog/")).text()
     assert "即將撤回" not in await (await client.get("/feed.atom")).text()
     assert "即將撤回" not in await (await client.get("/search?q=撤回")).text()
     assert (await (await client.get(f"/kiosk/v1/k1/feed.json?token={kiosk}")).json())["rotation"] == []
     assert await (await client.get(f"/led/v1/signs/s1/feed.txt?token={led}")).read() == b""
     resp = await client.post(f"/api/v1/notices/{nid}/withdraw", json={"reason": "again"}, headers=staff["rev"])
-    assert resp.status == 409
+    await refused(resp, 409, "withdrawn")
     resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(), headers=staff["ed"])
-    assert resp.status == 409
+    await refused(resp, 409, "withdrawn")
     history = (await (await client.get(f"/api/v1/notices/{nid}/history", headers=staff["ed"])).json())["events"]
     assert history[-1]["action"] == "withdraw" and history[-1]["comment"] == "內容有誤"
 
@@ -140,7 +143,7 @@ async def test_three_step_chain_in_order_by_different_people(chain_client) -> No
     nid = await _draft(client, staff)
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     # step 1 needs the section head; the confidentiality reviewer cannot jump ahead
-    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["sec"])).status == 403
+    await refused(await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["sec"]), 403, "forbidden")
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["multi"])
     n = await resp.json()
     assert n["status"] == "in_review" and n["review"]["waiting_for"]["step"] == 2
@@ -148,9 +151,9 @@ async def test_three_step_chain_in_order_by_different_people(chain_client) -> No
     # one person approves at most one step of a revision
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["multi"])
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "four_eyes"
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
     assert (await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["sec"])).status == 200
-    assert (await client.get(f"/notices/{nid}")).status == 404  # not before the last step
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")  # not before the last step
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["lead"])
     assert (await resp.json())["status"] == "live"
     assert (await client.get(f"/notices/{nid}")).status == 200

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Clock, make_settings, notice_body, publish
+from refusals import refused
 
 from publisher import keys
 from publisher.app import create_app
@@ -34,7 +35,7 @@ SHANGHAI = timezone(timedelta(hours=8))
 )
 async def test_bad_schedules_are_422_naming_the_field(client, staff, schedule, field) -> None:
     resp = await client.post("/api/v1/notices", json=notice_body(schedule=schedule), headers=staff["ed"])
-    assert resp.status == 422
+    await refused(resp, 422, "validation_failed")
     err = (await resp.json())["error"]
     assert any(d["field"].startswith(field) for d in err["details"]), err
 
@@ -118,7 +119,8 @@ async def test_polls_are_batched_not_written_each_time(client, staff, helpers) -
 async def test_devices_declared_in_config(aiohttp_client, database_url: str, tmp_path: Path, clock: Clock) -> None:
     token = "a-long-token-chosen-by-the-installer"
     declared = [{"id": "led-hall-si", "kind": "led", "location": "hall-si", "name": "社保大廳LED",
-                 "profile": {"encoding": "gbk", "width_px": 192}, "token_sha256": hashlib.sha256(token.encode()).hexdigest()}]
+                 "profile": {"encoding": "gbk", "width_px": 192},
+                 "token_sha256": hashlib.sha256(token.encode()).hexdigest()}]
     settings = make_settings(database_url, tmp_path, device=declared)
     client = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
     resp = await client.get(f"/led/v1/signs/led-hall-si/feed.txt?token={token}")
@@ -135,7 +137,8 @@ async def test_bad_declared_devices_stop_start_up(database_url: str, tmp_path: P
         make_settings(database_url, tmp_path, device=[{"id": "x", "kind": "led", "location": "hall-hr",
                                                        "token_sha256": "short"}])
     settings = make_settings(database_url, tmp_path, device=[{"id": "x", "kind": "led", "location": "hall-hr",
-                                                              "profile": {"encoding": "ebcdic"}, "token_sha256": good_hash}])
+                                                              "profile": {"encoding": "ebcdic"},
+                                                              "token_sha256": good_hash}])
     app = create_app(settings, clock=clock, run_scheduler=False)
     from aiohttp.test_utils import TestServer
 

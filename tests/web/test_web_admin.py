@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from refusals import refused, refused_page
 from web_support import page_token, post_form, sign_in, text_of
 
 
@@ -32,14 +33,16 @@ async def test_overview_shows_the_day(client, staff, helpers) -> None:
     assert "社保局辦事大廳 緊急 大廳緊急疏散 緊急 大廳緊急疏散" in html  # only the emergency rotates there
     assert "需要注意的裝置 1" in html and "led-hr" in html and "從未連線" in html
     await sign_in(client, "rev")
-    assert "等待我審核 1 標題 審核步驟 送審時間 等人審核 第 1 步：保密審查" in text_of(await (await client.get("/staff/")).text())
+    overview = text_of(await (await client.get("/staff/")).text())
+    assert "等待我審核 1 標題 審核步驟 送審時間 等人審核 第 1 步：保密審查" in overview
 
 
 async def test_week_schedule_is_built_from_the_feed_rotations(client, staff, helpers, clock) -> None:
     # 2026-12-01 is a Tuesday; the week starts on Monday 2026-11-30
     await helpers.publish(client, staff, title="辦公時間", channels=["kiosk"],
                           schedule={"start": "2026-12-01T00:00:00+08:00",
-                                    "daily": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "08:30", "to": "17:30"}]})
+                                    "daily": [{"days": ["mon", "tue", "wed", "thu", "fri"],
+                                               "from": "08:30", "to": "17:30"}]})
     await helpers.publish(client, staff, title="停電通知", channels=["kiosk", "led"], priority="emergency",
                           locations=["hall-hr"],
                           schedule={"start": "2026-12-03T14:00:00+08:00", "end": "2026-12-03T16:00:00+08:00"})
@@ -75,7 +78,8 @@ async def test_devices_register_shows_the_token_once_and_revoke_asks_first(clien
     assert token not in html
     assert "新 LED 屏" in html and '<span class="badge online">在線</span>' in html
     # bad input stays in the form with a message
-    resp = await post_form(client, "/staff/devices", {"id": "led-new", "kind": "led", "location": "hall-si", "profile": "{"})
+    resp = await post_form(client, "/staff/devices",
+                           {"id": "led-new", "kind": "led", "location": "hall-si", "profile": "{"})
     assert resp.status == 422 and "設定須是 JSON 物件" in await resp.text()
     resp = await post_form(client, "/staff/devices", {"id": "bad id!", "kind": "led", "location": "hall-si"})
     assert resp.status == 422 and 'id="f-id-error"' in await resp.text()
@@ -84,13 +88,13 @@ async def test_devices_register_shows_the_token_once_and_revoke_asks_first(clien
     assert "撤銷裝置 led-new？" in html
     resp = await post_form(client, "/staff/devices/led-new/revoke", {})
     assert resp.status == 303
-    assert (await client.get(f"/led/v1/signs/led-new/feed.txt?token={token}")).status == 401
+    await refused(await client.get(f"/led/v1/signs/led-new/feed.txt?token={token}"), 401, "unauthorized")
     assert "已撤銷裝置 led-new 的權杖。" in await (await client.get(resp.headers["Location"])).text()
     # editors see devices but cannot register or revoke
     await sign_in(client, "ed")
     html = await (await client.get("/staff/devices")).text()
     assert "新 LED 屏" in html and "登記裝置" not in html
-    assert (await client.get("/staff/devices/led-new/revoke")).status == 403
+    await refused_page(await client.get("/staff/devices/led-new/revoke"), 403, "您的帳號沒有這項操作所需的角色")
 
 
 async def test_led_signs_page_now_is_drawn(client, staff, helpers) -> None:
@@ -115,7 +119,8 @@ async def test_people_add_roles_disable_and_reset(client, staff) -> None:
     assert resp.status == 409 and "這個使用者名稱已有人使用。" in await resp.text()
     html = await (await client.get("/staff/users")).text()
     uid = user_id(html, "newbie")
-    resp = await post_form(client, f"/staff/users/{uid}", [("action", "roles"), ("roles", "editor"), ("roles", "reviewer")])
+    resp = await post_form(client, f"/staff/users/{uid}",
+                           [("action", "roles"), ("roles", "editor"), ("roles", "reviewer")])
     assert resp.status == 303
     # the new person signs in
     client.session.cookie_jar.clear()
@@ -128,11 +133,12 @@ async def test_people_add_roles_disable_and_reset(client, staff) -> None:
     await sign_in(client, "boss")
     resp = await post_form(client, f"/staff/users/{uid}", {"action": "disable"})
     assert resp.status == 303 and "帳號已停用" in await (await client.get(resp.headers["Location"])).text()
-    assert (await client.get("/api/v1/notices", headers=newbie_token)).status == 401
+    await refused(await client.get("/api/v1/notices", headers=newbie_token), 401, "unauthorized")
     client.session.cookie_jar.clear()
     token = await page_token(client)
-    resp = await client.post("/staff/login", data={"csrf_token": token, "username": "newbie", "password": "a long password"})
-    assert resp.status == 401
+    resp = await client.post("/staff/login",
+                             data={"csrf_token": token, "username": "newbie", "password": "a long password"})
+    assert resp.status == 401 and "使用者名稱或密碼不正確" in await resp.text()
     await sign_in(client, "boss")
     await post_form(client, f"/staff/users/{uid}", {"action": "enable"})
     resp = await post_form(client, f"/staff/users/{uid}", {"action": "password", "password": "another password"})
@@ -149,4 +155,4 @@ async def test_an_admin_cannot_lock_themselves_out(client, staff) -> None:
     resp = await post_form(client, f"/staff/users/{uid}", {"action": "disable"})
     assert resp.status == 409 and "您不能停用自己的帳號" in await resp.text()
     await sign_in(client, "ed")
-    assert (await client.get("/staff/users")).status == 403
+    await refused_page(await client.get("/staff/users"), 403, "您的帳號沒有這項操作所需的角色")

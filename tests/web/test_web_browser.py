@@ -2,7 +2,8 @@
 writes a notice with a schedule and LED text and sees the boards' pages, the author's
 own approval is refused, a reviewer approves, and the notice reaches a kiosk feed. A
 form posted from another site is refused; axe-core finds no serious or critical
-problem on any staff page; the editor and review screenshots go to docs/."""
+problem on any staff page. The editor and review screenshots are the ones in docs/
+(written only when asked: see browser_support)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from browser_support import DOCS, axe_violations
+from browser_support import axe_violations, screenshot
 from conftest import PASSWORD, Staff, add_device, notice_body, publish
 
 EVIL_FORM = """<!doctype html><html lang="en"><title>prize</title>
@@ -72,7 +73,8 @@ async def test_write_review_publish_in_chromium(live_server, aiohttp_server, bro
         await page.get_by_role("link", name="撰寫公告").first.click()
         await page.get_by_role("textbox", name="標題", exact=True).fill("每月16日大型招聘會")
         await page.get_by_label("摘要", exact=True).fill("人力資源市場每月舉辦大型招聘會，歡迎求職者參加。")
-        await page.get_by_label("正文", exact=True).fill("## 時間\n\n每月16日至18日 上午9:00至12:00\n\n## 地點\n\n人力資源市場**三樓**招聘大廳")
+        await page.get_by_label("正文", exact=True).fill(
+            "## 時間\n\n每月16日至18日 上午9:00至12:00\n\n## 地點\n\n人力資源市場**三樓**招聘大廳")
         await page.get_by_label("LED 文字").fill("每月16日大型招聘會：人力資源市場三樓，歡迎參加")
         await page.get_by_label("目錄類別").select_option("news")
         await page.get_by_label("人力資源市場辦事大廳").check()
@@ -95,11 +97,11 @@ async def test_write_review_publish_in_chromium(live_server, aiohttp_server, bro
         assert await raw.locator(".led-screen mark").count() >= 1
         assert "人力資源市場" in await page.locator("#pv-kiosk .k-body").inner_text()
         assert await page.locator("#pv-body h2").first.inner_text() == "時間"
-        DOCS.mkdir(exist_ok=True)
         await page.set_viewport_size({"width": 1360, "height": 1180})
-        await page.evaluate("window.scrollTo(0, document.getElementById('sec-publish').closest('section').offsetTop - 8)")
+        await page.evaluate(
+            "window.scrollTo(0, document.getElementById('sec-publish').closest('section').offsetTop - 8)")
         await page.get_by_label("每次持續").focus()
-        await page.screenshot(path=str(DOCS / "staff-editor.png"), full_page=False)
+        await screenshot(page, "staff-editor.png", full_page=False)
         # a mistake is shown beside its field, and what was typed stays
         await page.get_by_label("每次持續").fill("3 days")
         await page.keyboard.press("Enter")  # Enter in a field saves the draft
@@ -149,7 +151,7 @@ async def test_write_review_publish_in_chromium(live_server, aiohttp_server, bro
         assert await rpage.locator("table.compare del.d").count() >= 1
         assert await rpage.locator("table.compare ins.i").count() >= 1
         await rpage.get_by_label("意見").focus()
-        await rpage.screenshot(path=str(DOCS / "staff-review.png"), full_page=True)
+        await screenshot(rpage, "staff-review.png", full_page=True)
         reviewer_state = await reviewer.storage_state()
         await reviewer.close()
         await context.close()

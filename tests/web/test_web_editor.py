@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from refusals import refused_page
 from web_support import post_form, sign_in, text_of
 
 
@@ -171,13 +172,15 @@ async def test_preview_renders_the_body_describes_the_schedule_and_names_the_sig
                            token_from="/staff/notices/new")
     assert resp.status == 200
     data = await resp.json()
-    assert "<h2>地點</h2>" in data["body_html"] and "<b>" not in data["body_html"] and "href=\"javascript" not in data["body_html"]
+    body_html = data["body_html"]
+    assert "<h2>地點</h2>" in body_html and "<b>" not in body_html and "href=\"javascript" not in body_html
     assert data["schedule_words"] == "每月16日起，連續3天；週一至週五 08:30–17:30"
     assert data["led_text"] == "每月18日上午9:00大型招聘會"
     assert [s["id"] for s in data["signs"]] == ["led-market"]  # only the LED sign where the notice goes
     assert data["signs"][0]["replacement"] == "□" and data["signs"][0]["policy"] == "replace"
     # everywhere, no LED text: both signs, the title
-    resp = await post_form(client, "/staff/preview", notice_form(locations=[], led_text=""), token_from="/staff/notices/new")
+    resp = await post_form(client, "/staff/preview", notice_form(locations=[], led_text=""),
+                           token_from="/staff/notices/new")
     data = await resp.json()
     assert [s["id"] for s in data["signs"]] == ["led-hr", "led-market"] and data["led_text"] == "每月18日大型招聘會"
     # a bad rule is echoed as an error where the words go
@@ -194,4 +197,4 @@ async def test_preview_renders_the_body_describes_the_schedule_and_names_the_sig
 async def test_preview_needs_the_form_token(client, staff) -> None:
     await sign_in(client, "ed")
     resp = await client.post("/staff/preview", data=notice_form())
-    assert resp.status == 403
+    await refused_page(resp, 403, "這個表單已過期或不是從本系統送出的")  # csrf_failed

@@ -38,7 +38,7 @@ def _cleanup_table(text: str) -> dict[int, str | None]:
     """Translation for the distinct chars of this text that are not kept as they are."""
     table: dict[int, str | None] = {}
     for char in set(text):
-        if " " <= char <= "~" or char == LF or char == FF:
+        if " " <= char <= "~" or char in (LF, FF):
             continue
         category = unicodedata.category(char)
         if char == "\t" or category == "Zs":

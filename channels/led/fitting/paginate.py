@@ -19,9 +19,10 @@ def paginate(text: str, profile: SignProfile) -> list[list[Line]]:
     sig = signature(text, profile)
     cols, rows = profile.cols, profile.rows
     pages: list[list[Line]] = []
-    for block, block_sig in zip(text.split(FF), sig.split(FF)):
+    # the signature keeps LF and FF where the text has them, so the splits pair up
+    for block, block_sig in zip(text.split(FF), sig.split(FF), strict=True):
         lines: list[Line] = []
-        for paragraph, paragraph_sig in zip(block.split(LF), block_sig.split(LF)):
+        for paragraph, paragraph_sig in zip(block.split(LF), block_sig.split(LF), strict=True):
             lines.extend(wrap_paragraph(paragraph, paragraph_sig, cols))
         pages.extend(lines[i : i + rows] for i in range(0, len(lines), rows))
     return pages

@@ -9,6 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from conftest import publish
+from refusals import refused
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -90,7 +91,8 @@ async def test_catalog_is_the_record_not_the_rotation(client, staff, helpers, cl
 async def test_search_folds_scripts_and_finds_numbers(client, staff, helpers) -> None:
     token = await helpers.add_device(client, staff, "k1", "kiosk", "hall-hr")
     med = await publish(client, staff, title="城鎮職工基本醫療保險參保指南", category="guides",
-                        summary="參保範圍與辦理流程", body="辦理地點：社保局辦事大廳3號窗口", meta={"doc_number": "江人社〔2011〕12號"})
+                        summary="參保範圍與辦理流程", body="辦理地點：社保局辦事大廳3號窗口",
+                        meta={"doc_number": "江人社〔2011〕12號"})
     fair = await publish(client, staff, title="每月18日大型招聘會", meta={"doc_number": "江人社〔2026〕7號"})
     await publish(client, staff, title="醫療保險（社保大廳）", locations=["hall-si"], meta={})
 
@@ -116,8 +118,8 @@ async def test_catalog_and_search_need_the_device_token(client, staff, helpers) 
     led = await helpers.add_device(client, staff, "s1", "led")
     for path in ["catalog.json", "search.json?q=x"]:
         sep = "&" if "?" in path else "?"
-        assert (await client.get(f"/kiosk/v1/k1/{path}")).status == 401
-        assert (await client.get(f"/kiosk/v1/k1/{path}{sep}token=nope")).status == 401
+        await refused(await client.get(f"/kiosk/v1/k1/{path}"), 401, "unauthorized")
+        await refused(await client.get(f"/kiosk/v1/k1/{path}{sep}token=nope"), 401, "unauthorized")
         assert (await client.get(f"/kiosk/v1/ghost/{path}{sep}token={token}")).status == 404
         resp = await client.get(f"/kiosk/v1/s1/{path}{sep}token={led}")
         assert resp.status == 404 and (await resp.json())["error"]["code"] == "not_found"
@@ -165,7 +167,7 @@ async def test_one_change_reaches_many_streams_and_revocation_ends_them(client, 
     firsts = [await anext(s) for s in streams]
     await publish(client, staff)
     seconds = await asyncio.gather(*(anext(s) for s in streams))
-    assert all(b["version"] != a["version"] for a, b in zip(firsts, seconds))
+    assert all(b["version"] != a["version"] for a, b in zip(firsts, seconds, strict=True))
     assert len({b["version"] for b in seconds}) == 1  # both kiosks stand in hall-hr
     assert (await client.delete("/api/v1/devices/k1", headers=staff["boss"])).status == 200
     for resp in k1:  # the revoked kiosk's streams end
@@ -173,6 +175,6 @@ async def test_one_change_reaches_many_streams_and_revocation_ends_them(client, 
         assert resp.content.at_eof()
     await publish(client, staff, title="第二則")
     thirds = await asyncio.gather(*(anext(s) for s in streams[20:]))
-    assert all(c["version"] != b["version"] for b, c in zip(seconds[20:], thirds))
+    assert all(c["version"] != b["version"] for b, c in zip(seconds[20:], thirds, strict=True))
     for resp in k1 + k2:
         resp.close()

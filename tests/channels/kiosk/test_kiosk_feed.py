@@ -6,6 +6,7 @@ import asyncio
 import json
 
 from conftest import publish
+from refusals import refused
 
 
 async def test_feed_shape_etag_and_304(client, staff, helpers) -> None:
@@ -25,7 +26,8 @@ async def test_feed_shape_etag_and_304(client, staff, helpers) -> None:
                          "dwell_s", "start", "end"}
     assert item["notice_id"] == live["id"] and item["index_no"] == live["index_no"]
     assert item["start"].endswith("+08:00")
-    resp = await client.get("/kiosk/v1/k1/feed.json", headers={"Authorization": f"Bearer {token}", "If-None-Match": etag})
+    resp = await client.get("/kiosk/v1/k1/feed.json",
+                            headers={"Authorization": f"Bearer {token}", "If-None-Match": etag})
     assert resp.status == 304 and resp.headers["ETag"] == etag
     # a change gives a new version
     await publish(client, staff, title="第二則")
@@ -40,9 +42,9 @@ async def test_tokens(client, staff, helpers) -> None:
         resp = await client.get(url)
         assert resp.status == 401, url
         assert (await resp.json())["error"]["code"] == "unauthorized"
-    assert (await client.get(f"/kiosk/v1/ghost/feed.json?token={token}")).status == 404
+    await refused(await client.get(f"/kiosk/v1/ghost/feed.json?token={token}"), 404, "not_found")
     led = await helpers.add_device(client, staff, "s1", "led")
-    assert (await client.get(f"/kiosk/v1/s1/feed.json?token={led}")).status == 404
+    await refused(await client.get(f"/kiosk/v1/s1/feed.json?token={led}"), 404, "not_found")
 
 
 async def test_unchanged_feed_keeps_its_etag_across_recomputation(client, staff, helpers, clock) -> None:
@@ -86,7 +88,7 @@ async def test_device_added_by_cli_path_works_without_restart(client, staff) -> 
 
     app = client.server.app
     other = DeviceRegistry(app[keys.DB], app[keys.SETTINGS], app[keys.CHANNELS].kinds)  # a second process's view
-    assert (await client.get("/kiosk/v1/late/feed.json?token=x")).status == 404
+    await refused(await client.get("/kiosk/v1/late/feed.json?token=x"), 404, "not_found")
     _, token = await other.add({"id": "late", "kind": "kiosk", "location": "hall-hr"}, app[keys.CLOCK]())
     # the negative cache for "late" lasts a few seconds; move the clock past it
     app[keys.CLOCK].advance(seconds=11)

@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from browser_support import DOCS, axe_violations
+from browser_support import axe_violations, screenshot
 from kiosk_browser_support import LANDSCAPE, PORTRAIT, SMALL_TARGETS, SMALL_TEXT, Cable, Hall, open_kiosk, pause
 from playwright.async_api import expect
 
@@ -46,7 +46,8 @@ async def publish_hall_notices(hall: Hall, clock) -> list[dict]:  # type: ignore
          "body": "### 參保範圍\n\n本市行政區域內的各類用人單位及其職工。\n\n### 辦理地點\n\n社保局辦事大廳3號窗口。"},
         {"title": "關於做好2026年度社會保險費徵收工作的通知", "category": "documents",
          "summary": "各參保單位須於每月15日前完成社會保險費申報。",
-         "body": "各參保單位：\n\n為做好2026年度社會保險費徵收工作，現將有關事項通知如下。\n\n一、申報時間：每月1日至15日。\n\n"
+         "body": "各參保單位：\n\n為做好2026年度社會保險費徵收工作，現將有關事項通知如下。\n\n"
+                 "一、申報時間：每月1日至15日。\n\n"
                  "二、逾期未申報的，依《社會保險法》第八十六條處理。",
          "meta": {"doc_number": "江人社〔2026〕12號", "issuing_org": "江門市人力資源和社會保障局"}},
         {"title": "12333諮詢熱線服務時間調整", "category": "news", "priority": "urgent",
@@ -75,8 +76,7 @@ async def test_carousel_at_rest_in_both_orientations(hall, browser, clock) -> No
         await expect(page.locator("#counter")).to_have_text("1 / 4")
         await expect(page.locator("#progress")).to_have_class("progress-fill run")
         await expect(page.locator("#rotation-list .item")).to_have_count(4)
-        DOCS.mkdir(exist_ok=True)
-        await page.screenshot(path=str(DOCS / f"kiosk-{name}.png"))
+        await screenshot(page, f"kiosk-{name}.png")
         assert await page.evaluate(SMALL_TEXT) == []
         assert await page.evaluate(SMALL_TARGETS) == []
         assert await axe_violations(page) == []  # (axe needs the clock running: before the pause)
@@ -193,7 +193,8 @@ async def test_browse_by_category_and_search_by_index_number(hall, browser, cloc
 
     await page.click("#nav-browse")
     await page.locator("#categories").get_by_role("button", name="辦事指南").click()
-    await expect(page.locator("#categories").get_by_role("button", name="辦事指南")).to_have_attribute("aria-pressed", "true")
+    guides = page.locator("#categories").get_by_role("button", name="辦事指南")
+    await expect(guides).to_have_attribute("aria-pressed", "true")
     await expect(page.locator("#browse-list .item")).to_have_count(1)  # not the other hall's
     assert await axe_violations(page) == []
     await page.locator("#browse-list .item").click()
@@ -266,7 +267,8 @@ async def test_idle_returns_to_the_carousel_and_resets_large_text(hall, browser,
 
 
 async def test_offline_keeps_running_drops_expired_items_and_catches_up(hall, browser, clock, live_server) -> None:
-    short = await hall.publish(title="今日上午停水通知", schedule={"end": (clock.now + timedelta(minutes=2)).isoformat()})
+    short = await hall.publish(title="今日上午停水通知",
+                               schedule={"end": (clock.now + timedelta(minutes=2)).isoformat()})
     await hall.publish(title="長期公告")
     token = await hall.add_kiosk("k1")
     cable = await Cable(live_server.port).start()

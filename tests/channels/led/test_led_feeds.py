@@ -8,6 +8,7 @@ import re
 import pytest
 from conftest import publish
 from led_http_helpers import ENDPOINTS, add_sign, body, crc_bitwise, feed, fetch
+from refusals import refused
 
 # 明日停水，请储 / 水。 then 1F办理（三号窗 / 口）, both in GB2312, at 16x2 (docs/led.md worked examples)
 FEED_TWO_NOTICES = bytes.fromhex(
@@ -102,7 +103,7 @@ async def test_unknown_sign_is_404_and_bad_token_401(client, staff, helpers) -> 
     for endpoint in ENDPOINTS + ("feed.alpha",):
         resp = await fetch(client, "ghost", token, endpoint)
         assert resp.status == 404 and (await resp.json())["error"]["code"] == "not_found", endpoint
-        assert (await fetch(client, "k1", kiosk, endpoint)).status == 404  # a kiosk is not a sign
+        await refused(await fetch(client, "k1", kiosk, endpoint), 404, "not_found")  # a kiosk is not a sign
         for bad in (None, "nope", other):
             resp = await fetch(client, "s1", bad, endpoint)
             assert resp.status == 401 and (await resp.json())["error"]["code"] == "unauthorized", endpoint
@@ -112,7 +113,7 @@ async def test_unknown_sign_is_404_and_bad_token_401(client, staff, helpers) -> 
     assert resp.status == 200 and "X-LED-Pages" in resp.headers
     # a revoked sign's token stops working
     await client.delete("/api/v1/devices/s1", headers=staff["boss"])
-    assert (await fetch(client, "s1", token, "version")).status == 401
+    await refused(await fetch(client, "s1", token, "version"), 401, "unauthorized")
 
 
 async def test_empty_rotation_on_every_endpoint(client, staff) -> None:
@@ -302,7 +303,7 @@ async def test_sign_declared_in_config(aiohttp_client, database_url, tmp_path, c
     assert resp.status == 200 and resp.headers["X-LED-Geometry"] == "24x2"
     doc = await resp.json()
     assert doc["encoding"] == "GBK" and doc["mode"] == "scroll" and doc["pages"] == []
-    assert (await fetch(client, "cfg-led", "wrong", "version")).status == 401
+    await refused(await fetch(client, "cfg-led", "wrong", "version"), 401, "unauthorized")
     bad = make_settings(database_url, tmp_path, device=[{**declared, "profile": {"encoding": "latin-1"}}])
     with pytest.raises(ConfigError, match=r"device\.0\.profile\.encoding"):
         await aiohttp_client(create_app(bad, clock=clock, run_scheduler=False))

@@ -7,6 +7,7 @@ import base64
 import pytest
 from conftest import publish
 from led_http_helpers import add_sign, body, feed
+from refusals import refused
 
 URL = "/api/v1/led/preview"
 
@@ -89,11 +90,11 @@ async def test_preview_needs_staff(client, staff) -> None:
     assert resp.status == 401 and (await resp.json())["error"]["code"] == "unauthorized"
     token = await add_sign(client, staff, "s2")  # a sign's own token is not a staff login
     resp = await client.post(URL, json={"text": "x", "sign_id": "s1"}, headers={"Authorization": f"Bearer {token}"})
-    assert resp.status == 401
+    await refused(resp, 401, "unauthorized")
 
 
 async def test_preview_of_a_revoked_sign_is_404(client, staff) -> None:
     await add_sign(client, staff, "s1")
     await client.delete("/api/v1/devices/s1", headers=staff["boss"])
     resp = await client.post(URL, json={"text": "x", "sign_id": "s1"}, headers=staff["ed"])
-    assert resp.status == 404
+    await refused(resp, 404, "not_found")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from conftest import notice_body, publish
 from led_http_helpers import add_sign, body
+from refusals import refused, refused_page
 
 
 async def _in_review(client, staff, **over) -> int:
@@ -40,7 +41,7 @@ async def test_approval_refused_and_nothing_goes_live(client, staff, helpers) ->
     history = (await (await client.get(f"/api/v1/notices/{nid}/history", headers=staff["ed"])).json())["events"]
     assert [e["action"] for e in history] == ["create", "submit"]
     # and on no channel
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
     assert (await (await client.get(f"/kiosk/v1/k1/feed.json?token={kiosk}")).json())["rotation"] == []
     assert await body(client, "strict-hr", token) == b""
     # the fix: reject, edit to what the sign can show, submit, approve
@@ -60,7 +61,7 @@ async def test_every_failing_strict_sign_is_named_and_the_title_is_the_field(cli
     await add_sign(client, staff, "strict-b", "hall-si", unencodable="strict", encoding="ascii")
     nid = await _in_review(client, staff, title="門診通知 Clinic", led_text=None)
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
-    assert resp.status == 422
+    await refused(resp, 422, "unencodable")
     error = (await resp.json())["error"]
     assert "strict-a" in error["message"] and "strict-b" in error["message"]
     assert {d["sign_id"] for d in error["details"]} == {"strict-a", "strict-b"}
@@ -84,7 +85,7 @@ async def test_what_a_strict_sign_does_not_block(client, staff, clock) -> None:
     nid = await _in_review(client, staff, led_text="臺灣", locations=["hall-si"],
                            schedule={"start": later.isoformat()})
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
-    assert resp.status == 422  # it will show there one day: refused now
+    await refused(resp, 422, "unencodable")  # it will show there one day: refused now
 
 
 async def test_editing_a_live_notice_keeps_the_old_text_live_when_refused(client, staff) -> None:
@@ -94,7 +95,8 @@ async def test_editing_a_live_notice_keeps_the_old_text_live_when_refused(client
     await client.put(f"/api/v1/notices/{nid}", json=notice_body(led_text="明日停水，請儲水"), headers=staff["ed"])
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
-    assert resp.status == 422 and "儲" in (await resp.json())["error"]["message"]
+    await refused(resp, 422, "unencodable")
+    assert "儲" in (await resp.json())["error"]["message"]
     notice = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
     assert notice["status"] == "live" and notice["live_revision"] == 1
     assert await body(client, "strict-hr", token) == "明日停水\r\n".encode("gb2312")

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import feedparser
 from conftest import notice_body, publish
+from refusals import refused_page
 
 
 async def test_pages_show_live_notices_only(client, staff) -> None:
     live = await publish(client, staff, title="社會保險法宣傳月", category="news",
-                         meta={"doc_number": "江人社〔2011〕12號", "issuing_org": "江門市人社局", "issued_on": "2011-03-01"})
+                         meta={"doc_number": "江人社〔2011〕12號", "issuing_org": "江門市人社局",
+                               "issued_on": "2011-03-01"})
     draft = await client.post("/api/v1/notices", json=notice_body(title="尚未審核的草稿"), headers=staff["ed"])
     draft_id = (await draft.json())["id"]
     home = await (await client.get("/")).text()
@@ -21,9 +23,9 @@ async def test_pages_show_live_notices_only(client, staff) -> None:
     html = await page.text()
     for expected in [live["index_no"], "工作動態", "江人社〔2011〕12號", "江門市人社局", "2011-03-01", "2026-12-01"]:
         assert expected in html, expected
-    assert (await client.get(f"/notices/{draft_id}")).status == 404
-    assert (await client.get("/notices/999")).status == 404
-    assert (await client.get("/notices/abc")).status == 404
+    await refused_page(await client.get(f"/notices/{draft_id}"), 404, f"notice {draft_id} not found")
+    await refused_page(await client.get("/notices/999"), 404, "notice 999 not found")
+    await refused_page(await client.get("/notices/abc"), 404, "notice abc not found")
 
 
 async def test_catalog_lists_by_category_and_404s_unknown_codes(client, staff) -> None:
@@ -33,7 +35,8 @@ async def test_catalog_lists_by_category_and_404s_unknown_codes(client, staff) -
     assert "辦事指南一" in every and "部門文件一" in every
     guides = await (await client.get("/catalog/guides")).text()
     assert "辦事指南一" in guides and "部門文件一" not in guides
-    assert (await client.get("/catalog/weather")).status == 404
+    page = await refused_page(await client.get("/catalog/weather"), 404, "catalog category")
+    assert "weather" in page and "not found" in page
 
 
 async def test_expired_notices_stay_in_the_catalog_marked(client, staff, clock) -> None:
@@ -50,15 +53,15 @@ async def test_expired_notices_stay_in_the_catalog_marked(client, staff, clock) 
 async def test_future_notices_are_not_public_before_their_start(client, staff, clock) -> None:
     start = clock.now + timedelta(days=3)
     live = await publish(client, staff, title="下月公告", schedule={"start": start.isoformat()})
-    assert (await client.get(f"/notices/{live['id']}")).status == 404
+    await refused_page(await client.get(f"/notices/{live['id']}"), 404, "not found")
     assert "下月公告" not in await (await client.get("/catalog/")).text()
     clock.set(start)
     assert (await client.get(f"/notices/{live['id']}")).status == 200
 
 
 async def test_search_by_words_index_number_and_document_number(client, staff) -> None:
-    a = await publish(client, staff, title="城鎮職工基本醫療保險參保指南", body="參保範圍包括各類用人單位", summary=None,
-                      meta={"doc_number": "江人社〔2026〕7號"})
+    a = await publish(client, staff, title="城鎮職工基本醫療保險參保指南", body="參保範圍包括各類用人單位",
+                      summary=None, meta={"doc_number": "江人社〔2026〕7號"})
     await publish(client, staff, title="招聘會通知", body="人力資源市場", meta={})
 
     async def found(q: str) -> bool:
@@ -80,7 +83,8 @@ async def test_search_by_words_index_number_and_document_number(client, staff) -
 
 async def test_user_text_is_escaped_everywhere(client, staff) -> None:
     live = await publish(client, staff, title="<script>alert(1)</script>標題",
-                         summary="<img src=x onerror=alert(1)>", body="<script>alert(2)</script>\n\n[x](javascript:alert(3))")
+                         summary="<img src=x onerror=alert(1)>",
+                         body="<script>alert(2)</script>\n\n[x](javascript:alert(3))")
     for path in ["/", f"/notices/{live['id']}", "/catalog/", "/search?q=標題"]:
         html = await (await client.get(path)).text()
         assert "<script>alert" not in html, path
