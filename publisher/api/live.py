@@ -8,6 +8,7 @@ from aiohttp import web
 from channels.kiosk.format import item
 from publisher import keys
 from publisher.auth import require_staff
+from publisher.domain.schedule_rules import MAX_INSTANT, MIN_INSTANT
 from publisher.errors import ApiError, not_found
 from publisher.http import json_response, parse_instant
 
@@ -24,7 +25,8 @@ async def live(request: web.Request) -> web.Response:
     if channel not in CHANNELS:
         raise ApiError(422, "validation_failed", f"invalid channel: must be one of {', '.join(CHANNELS)}",
                        [{"field": "channel", "message": "unknown channel", "type": "enum"}])
-    at = parse_instant(q["at"], "at") if q.get("at") else app[keys.CLOCK]()
+    # Bounded: evaluation is cheap anywhere in this range, and nothing lies outside it.
+    at = parse_instant(q["at"], "at", MIN_INSTANT, MAX_INSTANT) if q.get("at") else app[keys.CLOCK]()
     location = None
     device_id = q.get("device") or None
     if channel != "portal" or device_id:

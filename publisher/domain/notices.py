@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from publisher.domain.schedule import Schedule
+from publisher.domain.text import check_text
 
 Priority = Literal["normal", "urgent", "emergency"]
 ChannelName = Literal["portal", "kiosk", "led"]
@@ -31,6 +32,18 @@ class NoticeMeta(BaseModel):
     issued_on: date | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=50)
 
+    @field_validator("doc_number", "issuing_org")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        return check_text(value)
+
+    @field_validator("keywords")
+    @classmethod
+    def _plain_keywords(cls, value: list[str]) -> list[str]:
+        for word in value:
+            check_text(word)
+        return value
+
 
 class NoticeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -45,6 +58,14 @@ class NoticeIn(BaseModel):
     led_text: Annotated[str, Field(max_length=500)] | None = None
     schedule: Schedule = Field(default_factory=Schedule)
     meta: NoticeMeta = Field(default_factory=NoticeMeta)
+
+    @field_validator("title", "summary", "body", "category", "led_text", "locations", mode="before")
+    @classmethod
+    def _plain_text(cls, value: object) -> object:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                check_text(item)
+        return value
 
     @field_validator("category")
     @classmethod

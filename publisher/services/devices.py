@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from publisher.domain.text import check_text
 from publisher.errors import conflict, from_validation, not_found, unauthorized
 from publisher.passwords import new_token, token_hash
 from publisher.settings import ConfigError, Settings
@@ -37,6 +38,11 @@ class DeviceIn(BaseModel):
     location: Annotated[str, Field(min_length=1, max_length=40)]
     name: Annotated[str, Field(max_length=200)] | None = None
     profile: dict[str, Any] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str | None) -> str | None:
+        return check_text(value)
 
     @field_validator("location")
     @classmethod
@@ -197,11 +203,16 @@ class DeviceRegistry:
         rows = [self.devices[d] for d in dirty if d in self.devices]
         if not rows:
             return 0
-        async with self.db.write() as conn:
-            for d in rows:
-                await conn.execute(
-                    update(devices).where(devices.c.id == d.id).values(last_seen=d.last_seen, last_version=d.last_version)
-                )
+        try:
+            async with self.db.write() as conn:
+                for d in rows:
+                    await conn.execute(
+                        update(devices).where(devices.c.id == d.id)
+                        .values(last_seen=d.last_seen, last_version=d.last_version)
+                    )
+        except BaseException:
+            self._dirty |= dirty  # kept for the next try; nothing was written
+            raise
         return len(rows)
 
     # -- management ------------------------------------------------------------
