@@ -106,7 +106,7 @@ class DeviceTimings(Strict):
     online_polls: Annotated[int, Field(ge=1, le=100)] = 3
     last_seen_flush_s: Annotated[float, Field(gt=0, le=600)] = 10.0
     # Open event streams: per kiosk (the next one is a 429) and for the whole process.
-    max_streams: Annotated[int, Field(ge=1, le=100)] = 4
+    max_streams: Annotated[int, Field(ge=1, le=10_000)] = 4
     max_streams_total: Annotated[int, Field(ge=1, le=100_000)] = 2000
 
 
