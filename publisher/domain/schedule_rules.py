@@ -268,8 +268,11 @@ def rebased(spec: RuleSpec, lo: datetime) -> RuleSpec:
         return spec
     freq, n = parts["FREQ"], int(parts.get("INTERVAL", "1"))
     wkst = _DAY_NAMES.index(parts.get("WKST", "MO"))
-    first, _ = _period(freq, spec.dtstart, wkst)
-    here, here_start = _period(freq, lo, wkst)
+    try:
+        first, _ = _period(freq, spec.dtstart, wkst)
+        here, here_start = _period(freq, lo, wkst)
+    except (ValueError, OverflowError):  # at the very edges of the calendar
+        return spec
     k = (here - first) // n * n
     if k < 1:
         return spec
