@@ -211,7 +211,8 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="publisher-sse-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
-    env.update(PUBLISHER_DATABASE__URL=f"sqlite+aiosqlite:///{tmp / 'bench.db'}", PUBLISHER_DATA_DIR=str(tmp),
+    env.update(PUBLISHER_DEVICES__MAX_STREAMS="10000", PUBLISHER_DEVICES__MAX_STREAMS_TOTAL="100000",
+               PUBLISHER_DATABASE__URL=f"sqlite+aiosqlite:///{tmp / 'bench.db'}", PUBLISHER_DATA_DIR=str(tmp),
                PUBLISHER_LOG_FORMAT="json")
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--demo", "--port", str(port)],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import secrets
 from html import escape
 from collections.abc import Callable
 from datetime import datetime
@@ -62,6 +63,19 @@ def _refusal(exc: web.HTTPException) -> ApiError:
     return ApiError(exc.status, code, exc.reason if exc.status != 413 else "request body is larger than 1 MiB")
 
 
+def server_error(request: web.Request, exc: BaseException, status: int = 500) -> web.Response:
+    """Any 5xx, however raised: logged with its traceback under a fresh request id; the
+    answer names the id and nothing of the exception."""
+    request_id = secrets.token_hex(8)
+    log.error("server error", request_id=request_id, status=status, path=request.path, method=request.method,
+              exc_info=exc)
+    err = ApiError(status, "internal_error" if status == 500 else "unavailable",
+                   f"internal error; it has been logged as {request_id}", [{"request_id": request_id}])
+    response = error_response(request, err)
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
 # Called with every text/html answer before it is sent (the security headers); kept
 # in the route wrapper rather than on_response_prepare, which every feed poll would pay.
 ResponseHook = Callable[[web.Request, web.StreamResponse], None]
@@ -85,17 +99,19 @@ def instrument(handler: Handler, route: str, html_hooks: tuple[ResponseHook, ...
         try:
             response = await handler(request)
         except ApiError as err:
-            response = error_response(request, err)
+            response = server_error(request, err, err.status) if err.status >= 500 else error_response(request, err)
         except web.HTTPException as exc:
             if exc.status < 400:  # redirects and 304s raised as exceptions pass through
                 request.app[keys.METRICS].observe(request.method, route, exc.status, perf_counter() - started)
                 raise
-            response = error_response(request, _refusal(exc))
+            if exc.status >= 500:  # e.g. a missing template: its text must not reach the public
+                response = server_error(request, exc, exc.status)
+            else:
+                response = error_response(request, _refusal(exc))
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("unhandled error", path=request.path, method=request.method)
-            response = error_response(request, ApiError(500, "internal_error", "internal error; it has been logged"))
+        except Exception as exc:
+            response = server_error(request, exc)
         if html_hooks and response.headers.get("Content-Type", "").startswith("text/html"):
             for hook in html_hooks:
                 hook(request, response)
@@ -152,16 +168,33 @@ async def json_body(request: web.Request) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "malformed_json", "request body is nested too deeply") from None
 
 
-def parse_instant(value: str, field: str) -> datetime:
-    """An ISO 8601 instant with an offset; anything else is a 422 naming the field."""
+def parse_instant(value: str, field: str, lo: datetime | None = None, hi: datetime | None = None) -> datetime:
+    """An ISO 8601 instant with an offset (within [lo, hi] when given); anything else is
+    a 422 naming the field."""
     try:
-        return _aware.validate_python(value)
+        instant = _aware.validate_python(value)
     except ValidationError as exc:
         msg = exc.errors()[0]["msg"]
         raise ApiError(422, "validation_failed", f"invalid {field}: {msg}",
                        [{"field": field, "message": msg, "type": exc.errors()[0]["type"]}]) from None
+    if (lo is not None and instant < lo) or (hi is not None and instant > hi):
+        msg = f"must lie between {lo.isoformat() if lo else '-'} and {hi.isoformat() if hi else '-'}"
+        raise ApiError(422, "validation_failed", f"invalid {field}: {msg}",
+                       [{"field": field, "message": msg, "type": "datetime_range"}])
+    return instant
+
+
+def path_id(request: web.Request, what: str, name: str = "id") -> int:
+    """A numeric id from the path: ASCII digits only (str.isdigit also takes '³',
+    which int() refuses), at most 12 of them; anything else is 404."""
+    raw = request.match_info[name]
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise ApiError(404, "not_found", f"{what} {raw!r} not found")
+    return int(raw)
 
 
 def int_param(request: web.Request, name: str, default: int | None, lo: int, hi: int) -> int | None:

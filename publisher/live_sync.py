@@ -19,22 +19,26 @@ class LiveSync:
         self.db = db
         self.queue = queue
         self.db_revision = -1
+        # Why the last periodic reconcile failed (None when it worked): /healthz says so.
+        self.reconcile_error: str | None = None
         self._lock = asyncio.Lock()
 
     async def full(self) -> None:
         async with self._lock, self.db.read() as conn:
             revision = await data_revision(conn)
-            live = await load_live(conn)
-        self.queue.replace_all(live)
+            broken: dict[int, str] = {}
+            live = await load_live(conn, broken)
+        self.queue.replace_all(live, broken)
         self.db_revision = revision
 
     async def notice_changed(self, notice_id: int) -> None:
         async with self._lock:
             async with self.db.read() as conn:
                 revision = await data_revision(conn)
-                notice = await load_one(conn, notice_id)
+                broken: dict[int, str] = {}
+                notice = await load_one(conn, notice_id, broken)
             if revision == self.db_revision + 1:
-                self.queue.put(notice_id, notice)
+                self.queue.put(notice_id, notice, broken.get(notice_id))
                 self.db_revision = revision
                 return
         await self.full()  # someone else wrote too

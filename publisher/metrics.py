@@ -63,6 +63,9 @@ class Metrics:
         self.registry.register(self._requests)
         self.live_notices = Gauge("publisher_live_notices", "Live notices", registry=self.registry)
         self.sse_clients = Gauge("publisher_sse_clients", "Connected kiosk event streams", registry=self.registry)
+        self.broken_notices = Gauge("publisher_broken_notices",
+                                    "Live notices left out because they cannot be loaded or evaluated",
+                                    registry=self.registry)
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """One request: `route` is the route's template (never the raw path)."""

@@ -20,10 +20,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+import structlog
+
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation, order_key, rotation, targeted
+from publisher.domain.rotation import Rotation, order_key, targeted
 from publisher.domain.schedule import is_showing, next_boundary
 from publisher.settings import Settings
+
+log = structlog.get_logger("publisher.queue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +101,30 @@ class ContentQueue:
         self._rotations: dict[tuple[str, str | None], _Rotation] = {}
         self._renders: dict[tuple[str, Any], Snapshot] = {}
         self._snapshots: dict[tuple[str, str], Snapshot] = {}
+        # Live notices that cannot be loaded or evaluated: id -> why. Each is left out of
+        # every rotation (and logged once); the others go on. Shown to staff and counted.
+        self.broken: dict[int, str] = {}
+        self._unloadable: dict[int, str] = {}
 
     # -- the live set --------------------------------------------------------
-    def replace_all(self, notices: Iterable[LiveNotice]) -> None:
+    def replace_all(self, notices: Iterable[LiveNotice], unloadable: Mapping[int, str] | None = None) -> None:
         self.live = {n.id: n for n in notices}
+        self._unloadable = dict(unloadable or {})
+        self.broken = dict(self._unloadable)
         self._showing.clear()
         self._moved()
 
-    def put(self, notice_id: int, notice: LiveNotice | None) -> None:
-        """One notice went live, changed, or left (None)."""
+    def put(self, notice_id: int, notice: LiveNotice | None, unloadable: str | None = None) -> None:
+        """One notice went live, changed, or left (None; ``unloadable`` says why when
+        it is live but could not be loaded)."""
         if notice is None:
             self.live.pop(notice_id, None)
         else:
             self.live[notice_id] = notice
+        self.broken.pop(notice_id, None)
+        self._unloadable.pop(notice_id, None)
+        if unloadable:
+            self.broken[notice_id] = self._unloadable[notice_id] = unloadable
         self._showing.pop(notice_id, None)
         self._moved()
 
@@ -129,14 +144,31 @@ class ContentQueue:
                 and (cached.until is None or now < cached.until)):
             return cached
         schedule = notice.content.schedule
-        state = _Showing(
-            revision=notice.revision,
-            since=now,
-            showing=is_showing(schedule, now, self.tz, notice.first_live_at),
-            until=next_boundary(schedule, now, self.tz, notice.first_live_at),
-        )
+        try:
+            showing = is_showing(schedule, now, self.tz, notice.first_live_at)
+            until = next_boundary(schedule, now, self.tz, notice.first_live_at)
+        except Exception as exc:  # one notice must never take a channel down
+            self._failed(notice, exc)
+            showing, until = False, None
+        state = _Showing(revision=notice.revision, since=now, showing=showing, until=until)
         self._showing[notice.id] = state
         return state
+
+    def _failed(self, notice: LiveNotice, exc: Exception) -> None:
+        if notice.id not in self.broken:  # logged once, not on every poll
+            log.error("live notice cannot be evaluated; left out", notice_id=notice.id, revision=notice.revision,
+                      exc_info=exc)
+        self.broken[notice.id] = f"cannot be evaluated: {type(exc).__name__}"
+
+    def showing_at(self, notice: LiveNotice, at: datetime) -> tuple[bool, datetime | None]:
+        """(shows, next boundary) at any instant, uncached; a notice that fails is hidden."""
+        try:
+            schedule = notice.content.schedule
+            return (is_showing(schedule, at, self.tz, notice.first_live_at),
+                    next_boundary(schedule, at, self.tz, notice.first_live_at))
+        except Exception as exc:
+            self._failed(notice, exc)
+            return False, None
 
     def boundary(self, notice: LiveNotice, now: datetime) -> datetime | None:
         return self._state(notice, now).until
@@ -177,10 +209,12 @@ class ContentQueue:
 
     def preview(self, channel: str, location: str | None, at: datetime) -> tuple[Rotation, datetime | None]:
         """The rotation at any instant (past or future), computed afresh, cached nowhere."""
-        aimed = self._aimed(channel, location)
-        edges = [next_boundary(n.content.schedule, at, self.tz, n.first_live_at) for n in aimed]
-        found = [e for e in edges if e is not None]
-        return rotation(aimed, channel, location, at, self.tz), min(found) if found else None
+        states = [(n, *self.showing_at(n, at)) for n in self._aimed(channel, location)]
+        showing = [n for n, shows, _ in states if shows]
+        found = [e for _, _, e in states if e is not None]
+        emergencies = [n for n in showing if n.content.priority == "emergency"]
+        chosen = sorted(emergencies or showing, key=order_key)
+        return Rotation(tuple(chosen), bool(emergencies)), min(found) if found else None
 
     # -- per device ------------------------------------------------------------
     def snapshot(self, channel_name: str, target: Target, now: datetime) -> Snapshot:

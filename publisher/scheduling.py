@@ -29,6 +29,7 @@ def _next_boundary(app: web.Application) -> None:
     scheduler: AsyncIOScheduler = app[keys.SCHEDULER]
     queue = app[keys.QUEUE]
     now = app[keys.CLOCK]()
+    # queue.boundary never raises: a notice that cannot be evaluated is left out there.
     edges = [queue.boundary(n, now) for n in list(queue.live.values())]
     upcoming = [e for e in edges if e is not None]
     if not upcoming:
@@ -47,11 +48,14 @@ async def _boundary_passed(app: web.Application) -> None:
 
 
 async def _reconcile(app: web.Application) -> None:
+    sync = app[LIVE_SYNC]
     try:
-        if await app[LIVE_SYNC].reconcile():
+        if await sync.reconcile():
             log.info("live set reloaded: the database moved without this process")
         await app[keys.DEVICES].flush()
-    except Exception:
+        sync.reconcile_error = None
+    except Exception as exc:
+        sync.reconcile_error = type(exc).__name__
         log.exception("reconcile failed")
     app[keys.QUEUE].touch()
     _next_boundary(app)

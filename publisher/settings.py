@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from importlib import resources
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -83,7 +84,19 @@ class Database(Strict):
 class Server(Strict):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
-    public_url: str | None = None
+    # The address the public reaches the service at (https://notices.example.gov): every
+    # absolute link (Atom) is built from it, never from the request's Host header.
+    public_url: Annotated[str, Field(max_length=200)] | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _plain_origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?", value):
+            raise ValueError("must be an http:// or https:// address such as https://notices.example.gov "
+                             "(no query, no fragment)")
+        return value.rstrip("/")
 
 
 class Security(Strict):
@@ -97,6 +110,9 @@ class DeviceTimings(Strict):
     led_poll_s: Annotated[int, Field(ge=1, le=3600)] = 60
     online_polls: Annotated[int, Field(ge=1, le=100)] = 3
     last_seen_flush_s: Annotated[float, Field(gt=0, le=600)] = 10.0
+    # Open event streams: per kiosk (the next one is a 429) and for the whole process.
+    max_streams: Annotated[int, Field(ge=1, le=10_000)] = 4
+    max_streams_total: Annotated[int, Field(ge=1, le=100_000)] = 2000
 
 
 class DeclaredDevice(Strict):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -26,6 +28,7 @@ from publisher import keys
 from publisher.errors import ApiError
 
 STATIC = Path(__file__).parent / "static"
+DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as DeviceIn.id
 SERVICE_WORKER = "sw.js"  # served under each device's page path, not as a static asset
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -76,9 +79,14 @@ routes = web.RouteTableDef()
 
 def _unregistered(request: web.Request, status: int) -> web.Response:
     app = request.app
+    device_id = request.match_info["device_id"]
+    # The set-up command is shown only for an id that could be registered, and quoted:
+    # staff copy it into a shell, so the path must never become part of a command.
+    command = (f"publisher device add {shlex.quote(device_id)} --kind kiosk --location <大廳代碼>"
+               if DEVICE_ID.fullmatch(device_id) else None)
     response = aiohttp_jinja2.render_template(
         "kiosk/unregistered.html", request,
-        {"device_id": request.match_info["device_id"], "static": app[ASSETS].url(), "status": status,
+        {"device_id": device_id, "static": app[ASSETS].url(), "status": status, "command": command,
          "org": app[keys.SETTINGS].organization.name},
         status=status)
     response.headers.update(PAGE_HEADERS)

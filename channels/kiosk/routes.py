@@ -19,12 +19,15 @@ from channels.kiosk.page import setup_page
 from channels.serve import device_for, polled, serve
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
+from publisher.errors import ApiError
 from publisher.http import json_response
 
 routes = web.RouteTableDef()
 KEEPALIVE_S = 15.0
 # Open event streams, ended on shutdown so that a restart does not wait for them.
 STREAMS: web.AppKey[set[asyncio.Task[object]]] = web.AppKey("kiosk_streams", set)
+# device id -> event streams it has open (devices.max_streams caps it).
+OPEN_STREAMS: web.AppKey[dict[str, int]] = web.AppKey("kiosk_open_streams", dict)
 CATALOG: web.AppKey[KioskCatalog] = web.AppKey("kiosk_catalog", KioskCatalog)
 
 
@@ -77,10 +80,21 @@ async def events(request: web.Request) -> web.StreamResponse:
     app = request.app
     device = await device_for(request, "kiosk")
     queue, catalogs, fanout, clock = app[keys.QUEUE], app[CATALOG], app[FANOUT], app[keys.CLOCK]
+    limits, open_per_device = app[keys.SETTINGS].devices, app[OPEN_STREAMS]
+    if open_per_device.get(device.id, 0) >= limits.max_streams:
+        raise ApiError(429, "too_many_streams",
+                       f"device {device.id!r} has {limits.max_streams} event streams open already")
+    if len(app[STREAMS]) >= limits.max_streams_total:
+        raise ApiError(429, "too_many_streams", "the service has as many event streams open as it takes")
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     )
-    await response.prepare(request)
+    open_per_device[device.id] = open_per_device.get(device.id, 0) + 1
+    try:
+        await response.prepare(request)
+    except BaseException:
+        _closed(open_per_device, device.id)
+        raise
     metrics = app[keys.METRICS]
     metrics.sse_clients.inc()
     task = asyncio.current_task()
@@ -91,7 +105,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     waiter = None
     try:
         await response.write(b"retry: 3000\n\n")
-        while not registry.devices[device.id].revoked:
+        # Ends at once when the token is revoked or replaced (revocation wakes the fanout).
+        while not (current := registry.devices[device.id]).revoked and current.token_hash == device.token_hash:
             waiter = fanout.waiter()
             now = clock()
             versions = (queue.snapshot("kiosk", device, now).version, catalogs.snapshot(device.location, now).version)
@@ -106,7 +121,16 @@ async def events(request: web.Request) -> web.StreamResponse:
         fanout.forget(waiter)
         metrics.sse_clients.dec()
         app[STREAMS].discard(task)  # type: ignore[arg-type]
+        _closed(open_per_device, device.id)
     return response
+
+
+def _closed(open_per_device: dict[str, int], device_id: str) -> None:
+    left = open_per_device.get(device_id, 1) - 1
+    if left > 0:
+        open_per_device[device_id] = left
+    else:
+        open_per_device.pop(device_id, None)
 
 
 async def _end_streams(app: web.Application) -> None:
@@ -122,6 +146,7 @@ def setup_kiosk(app: web.Application) -> None:
     app[FANOUT] = fanout = Fanout()
     queue.listeners.add(fanout.changed)
     app[STREAMS] = set()
+    app[OPEN_STREAMS] = {}
     app.on_shutdown.append(_end_streams)
     app.router.add_routes(routes)
     setup_page(app)

@@ -6,6 +6,7 @@ unapproved can reach it and a busy day costs no database load.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import not_found
 
 routes = web.RouteTableDef()
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 STATIC = Path(__file__).parent / "static"
 
 
@@ -101,11 +103,19 @@ async def search_page(request: web.Request) -> web.Response:
 async def atom(request: web.Request) -> web.Response:
     settings = request.app[keys.SETTINGS]
     items = sorted(_record(request), key=lambda n: (n.live_since, n.id), reverse=True)[:50]
-    base = (settings.server.public_url or str(request.url.origin())).rstrip("/")
+    # Links come from configuration only, never from the Host header (a shared cache
+    # would keep a poisoned feed for everyone). Without server.public_url they are
+    # relative and the entries' ids are URNs.
+    base = (settings.server.public_url or "").rstrip("/")
+    id_base = base or f"urn:x-publisher:{settings.organization.code}"
     updated = max((n.live_since for n in items), default=datetime(2000, 1, 1, tzinfo=timezone.utc))
     response = aiohttp_jinja2.render_template(
-        "portal/feed.atom", request, _context(request, items=items, base=base, updated=updated.isoformat())
+        "portal/feed.atom", request,
+        _context(request, items=items, base=base, id_base=id_base, updated=updated.isoformat())
     )
+    # Characters XML 1.0 cannot carry never reach a subscriber, even from an old record.
+    assert response.text is not None
+    response.text = _NOT_XML.sub("", response.text)
     response.content_type = "application/atom+xml"
     return response
 

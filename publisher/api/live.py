@@ -9,6 +9,7 @@ from aiohttp import web
 from publisher import keys
 from publisher.auth import require_staff
 from publisher.domain.items import rotation_item
+from publisher.domain.schedule_rules import MAX_INSTANT, MIN_INSTANT
 from publisher.errors import ApiError, not_found
 from publisher.http import json_response, parse_instant
 
@@ -29,7 +30,8 @@ async def live(request: web.Request) -> web.Response:
     if spec is None:
         raise ApiError(422, "validation_failed", f"invalid channel: must be one of {', '.join(channels.names)}",
                        [{"field": "channel", "message": "unknown channel", "type": "enum"}])
-    at = parse_instant(q["at"], "at") if q.get("at") else app[keys.CLOCK]()
+    # Bounded: evaluation is cheap anywhere in this range, and nothing lies outside it.
+    at = parse_instant(q["at"], "at", MIN_INSTANT, MAX_INSTANT) if q.get("at") else app[keys.CLOCK]()
     location = None
     device_id = q.get("device") or None
     # A channel that serves devices rotates per location: name the device. One without

@@ -11,7 +11,7 @@ from aiohttp import web
 from publisher import keys
 from publisher.auth import require_staff
 from publisher.errors import ApiError
-from publisher.http import int_param, json_body, json_response
+from publisher.http import int_param, json_body, json_response, path_id
 from publisher.services.notice_reads import check_status
 from publisher.services.users import Principal
 
@@ -20,10 +20,7 @@ log = structlog.get_logger("publisher.notices")
 
 
 def notice_id(request: web.Request) -> int:
-    raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise ApiError(404, "not_found", f"notice {raw!r} not found")
-    return int(raw)
+    return path_id(request, "notice")
 
 
 @routes.post("/api/v1/notices")

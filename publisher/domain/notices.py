@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from publisher.domain.schedule import Schedule
+from publisher.domain.text import check_text
 
 Priority = Literal["normal", "urgent", "emergency"]
 MAX_CHANNELS = 20
@@ -43,6 +44,18 @@ class NoticeMeta(BaseModel):
     issued_on: date | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=50)
 
+    @field_validator("doc_number", "issuing_org")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        return check_text(value)
+
+    @field_validator("keywords")
+    @classmethod
+    def _plain_keywords(cls, value: list[str]) -> list[str]:
+        for word in value:
+            check_text(word)
+        return value
+
 
 class NoticeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -66,6 +79,13 @@ class NoticeIn(BaseModel):
         if isinstance(data, dict) and "channels" not in data and known is not None:
             return {**data, "channels": list(known)}
         return data
+    @field_validator("title", "summary", "body", "category", "led_text", "locations", mode="before")
+    @classmethod
+    def _plain_text(cls, value: object) -> object:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                check_text(item)
+        return value
 
     @field_validator("category")
     @classmethod

@@ -27,6 +27,7 @@ Semantics where the contract is silent:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -57,6 +58,8 @@ __all__ = [
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+#: Occurrences looked at in one evaluation at most (a day holds at most MAX_PER_DAY).
+MAX_SCAN = 4 * rules.MAX_PER_DAY
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
 
 
@@ -169,6 +172,13 @@ class Schedule(BaseModel):
     daily: list[DailyWindow] = Field(default_factory=list, max_length=14)
     dwell_s: int = Field(10, ge=1, le=300)
 
+    @field_validator("start", "end")
+    @classmethod
+    def _in_range(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not rules.MIN_INSTANT <= value <= rules.MAX_INSTANT:
+            raise ValueError(f"must lie between {rules.MIN_INSTANT:%Y} and {rules.MAX_INSTANT:%Y}")
+        return value
+
     @field_validator("end")
     @classmethod
     def _end_after_start(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
@@ -203,16 +213,20 @@ def has_ended(schedule: Schedule, at: datetime) -> bool:
     return schedule.end is not None and _utc("at", at) >= schedule.end
 
 
-def _occurrences(schedule: Schedule, tz: ZoneInfo, live_since: datetime) -> rules.Occurrences:
+def _occurrences(schedule: Schedule, tz: ZoneInfo, live_since: datetime, lo: datetime) -> Iterator[datetime]:
     rec = schedule.recurrence
     assert rec is not None
     dtstart = rules.wall(_start(schedule, live_since), tz).replace(microsecond=0)
     until = rules.wall(rec.until, tz) if rec.until else None
-    return rules.occurrences(rec.rule_body, dtstart, until)
+    return rules.occurrences_from(rec.rule_body, dtstart, until, lo)
 
 
 def _occurrence_end(occ: datetime, rec: Recurrence, tz: ZoneInfo) -> datetime:
-    return rules.to_utc(occ + timedelta(days=rec.duration_days), tz) + rec.duration_time
+    end = rules.to_utc(rules.shift(occ, timedelta(days=rec.duration_days)), tz)
+    try:
+        return end + rec.duration_time
+    except OverflowError:
+        return datetime.max.replace(tzinfo=rules.UTC)
 
 
 def _first_ending_after(schedule: Schedule, instant: datetime, tz: ZoneInfo, live_since: datetime) -> datetime | None:
@@ -220,9 +234,15 @@ def _first_ending_after(schedule: Schedule, instant: datetime, tz: ZoneInfo, liv
     never decrease along the rule, so ``instant`` is covered iff this one started by then."""
     rec = schedule.recurrence
     assert rec is not None
-    lo = rules.wall(instant, tz) - rec.duration_timedelta - rules.SLACK
-    occ = _occurrences(schedule, tz, live_since).iter_from(lo)
-    return next((o for o in occ if _occurrence_end(o, rec, tz) > instant), None)
+    lo = rules.shift(rules.wall(instant, tz), -(rec.duration_timedelta + rules.SLACK))
+    # Starts and ends never decrease, so at most a day's worth (plus a DST change) of
+    # occurrences lie between lo and the one sought: MAX_SCAN bounds a pathological case.
+    for i, o in enumerate(_occurrences(schedule, tz, live_since, lo)):
+        if _occurrence_end(o, rec, tz) > instant:
+            return o
+        if i >= MAX_SCAN:
+            break
+    return None
 
 
 def is_showing(schedule: Schedule, at: datetime, tz: ZoneInfo, live_since: datetime) -> bool:

@@ -12,7 +12,7 @@ import threading
 import warnings
 from bisect import bisect_left
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -24,6 +24,18 @@ UTC = timezone.utc
 SLACK = timedelta(days=1)
 MAX_DURATION = timedelta(days=366)
 FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY")
+#: Every instant a schedule names (start, end, UNTIL) and every instant asked about from
+#: outside (?at=, ?week=) lies in this range, so that time-zone conversion and the
+#: arithmetic of occurrences (plus a duration of at most 366 days) never leave datetime's.
+MIN_INSTANT = datetime(1900, 1, 1, tzinfo=timezone.utc)
+MAX_INSTANT = datetime(2200, 1, 1, tzinfo=timezone.utc)
+#: Occurrences in one day at most (every five minutes): closes DAILY with full
+#: BYHOUR/BYMINUTE/BYSECOND lists as a way around the ban on MINUTELY and SECONDLY.
+MAX_PER_DAY = 288
+#: Occurrences one cache entry holds at most; further ones come from a new entry
+#: expanded from near where the last one stopped.
+MAX_ENTRY = 2048
+_NAIVE_MIN, _NAIVE_MAX = datetime.min, datetime.max
 
 _DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _UNTIL = re.compile(r"\d{8}T\d{6}Z")
@@ -31,7 +43,10 @@ _RULE_CHARS = re.compile(r"[A-Z0-9=;,+\-]+")
 #: name -> (smallest, largest, whether negative values count from the end)
 _LIMITS = {
     "INTERVAL": (1, 1000, False),
-    "COUNT": (1, 100_000, False),
+    "COUNT": (1, 1000, False),
+    "BYHOUR": (0, 23, False),
+    "BYMINUTE": (0, 59, False),
+    "BYSECOND": (0, 59, False),
     "BYMONTH": (1, 12, False),
     "BYMONTHDAY": (1, 31, True),
     "BYYEARDAY": (1, 366, True),
@@ -62,6 +77,9 @@ def parse_duration(text: str) -> Duration:
     if m is None or s in ("P", "PT") or s.endswith("T"):
         raise ValueError(f"{text!r} is not an ISO 8601 duration such as P3D, PT8H or P1DT12H")
     w, d, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+    # Checked before building a timedelta, which overflows for P9999999999D.
+    if 7 * w + d + (h * 3600 + mi * 60 + sec) / 86400 > MAX_DURATION.days:
+        raise ValueError("duration must be at most 366 days")
     result = Duration(7 * w + d, timedelta(hours=h, minutes=mi, seconds=sec))
     if timedelta(days=result.days) + result.time <= timedelta(0):
         raise ValueError("duration must be longer than zero")
@@ -90,6 +108,11 @@ def parse_rrule(text: str) -> ParsedRule:
         raise ValueError("DTSTART is not part of the rule: occurrences start at the schedule's start")
     if parts.get("FREQ") not in FREQS:
         raise ValueError("FREQ is required and must be one of " + ", ".join(FREQS))
+    unknown = set(parts) - _KNOWN_PARTS
+    if unknown:
+        raise ValueError(f"not a valid RRULE: {sorted(unknown)[0]} is not supported; use " + ", ".join(sorted(_KNOWN_PARTS)))
+    _check_start_independent(parts)
+    _check_density(parts)
     for name, (lo, hi, signed) in _LIMITS.items():
         for item in parts.get(name, "").split(",") if name in parts else ():
             n = int(item) if re.fullmatch(r"[+-]?\d+", item) else None
@@ -106,6 +129,8 @@ def parse_rrule(text: str) -> ParsedRule:
             until = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         except ValueError:
             raise ValueError("UNTIL must be a UTC date-time such as 20271231T160000Z") from None
+        if not MIN_INSTANT <= until <= MAX_INSTANT:
+            raise ValueError(f"UNTIL must lie between {MIN_INSTANT:%Y} and {MAX_INSTANT:%Y}")
     body = ";".join(f"{k}={v}" for k, v in parts.items())
     try:
         with warnings.catch_warnings():
@@ -121,30 +146,181 @@ def parse_rrule(text: str) -> ParsedRule:
     return ParsedRule(text_out, body, until)
 
 
-class Occurrences:
-    """One rule's occurrences (local wall times), generated lazily and kept sorted."""
+_KNOWN_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
+                "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS"}
+# With INTERVAL > 1 only some periods are visited, and which ones depends on the start:
+# a part that keeps some periods out (FREQ=HOURLY;INTERVAL=2;BYHOUR=8,10 from 09:00,
+# FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Tuesday) could then match none at all. So with
+# INTERVAL > 1 only parts that every visited period can satisfy are accepted.
+_SAFE_WITH_INTERVAL = {
+    "HOURLY": {"BYMINUTE", "BYSECOND"},
+    "DAILY": {"BYHOUR", "BYMINUTE", "BYSECOND"},
+    "WEEKLY": {"BYDAY", "WKST", "BYHOUR", "BYMINUTE", "BYSECOND"},
+    "MONTHLY": {"BYMONTHDAY", "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND"},
+    "YEARLY": {"BYMONTH", "BYMONTHDAY", "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND"},
+}
+_PLAIN = {"FREQ", "INTERVAL", "COUNT", "UNTIL"}
 
-    def __init__(self, body: str, dtstart: datetime, until: datetime | None) -> None:
-        rule = rrulestr(body, dtstart=dtstart)
-        if until is not None:
-            rule = rule.replace(until=until)
+
+def _check_start_independent(parts: dict[str, str]) -> None:
+    freq, interval = parts["FREQ"], parts.get("INTERVAL", "1")
+    if interval in ("1", "+1") or not interval.isascii() or not interval.lstrip("+").isdigit():
+        return
+    extra = set(parts) - _PLAIN - _SAFE_WITH_INTERVAL[freq]
+    if extra:
+        raise ValueError(f"INTERVAL greater than 1 cannot be combined with {sorted(extra)[0]} for FREQ={freq}: "
+                         "whether it ever matches would depend on the start")
+    if freq == "WEEKLY" and re.search(r"\d", parts.get("BYDAY", "")):
+        raise ValueError("BYDAY of FREQ=WEEKLY takes plain days (MO, TU...)")
+    if freq in ("MONTHLY", "YEARLY"):
+        # Day 29-31 (or the 5th weekday) is missing from some months: with INTERVAL > 1
+        # the visited months might all lack it.
+        days = [d for d in parts.get("BYMONTHDAY", "").split(",") if d]
+        if any(re.fullmatch(r"[+-]?\d+", d) and abs(int(d)) > 28 for d in days):
+            raise ValueError("with INTERVAL greater than 1, BYMONTHDAY must be within 1..28 (or -1..-28)")
+        if freq == "MONTHLY" and re.search(r"[+-]?[5-9]\d*[A-Z]{2}", parts.get("BYDAY", "")):
+            raise ValueError("with INTERVAL greater than 1, BYDAY of FREQ=MONTHLY takes the 1st to 4th or last weekday")
+
+
+def _check_density(parts: dict[str, str]) -> None:
+    def count(name: str, default: int) -> int:
+        return len(parts[name].split(",")) if name in parts else default
+
+    hours = count("BYHOUR", 24 if parts["FREQ"] == "HOURLY" else 1)
+    if hours * count("BYMINUTE", 1) * count("BYSECOND", 1) > MAX_PER_DAY:
+        raise ValueError(f"the rule may show at most {MAX_PER_DAY} times a day (every five minutes)")
+
+
+# --- expansion ------------------------------------------------------------------------
+#
+# A rule is expanded from near the instant asked, never from its start onwards: for a
+# rule without COUNT, the occurrences at or after a wall time ``t`` are those of the same
+# rule started at ``t`` itself, provided (a) what dateutil would take from the start
+# (day of month, weekday, time of day) is written into the rule, and (b) ``t`` lies in a
+# period (year, month, week, day or hour) that the rule visits, a whole multiple of
+# INTERVAL periods after the start's. dateutil filters each period's candidates by
+# ">= start", so a start inside a period gives that period's later candidates.
+
+_DAY_NAMES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_FREQ_ORDER = {f: i for i, f in enumerate(FREQS)}
+
+
+class RuleSpec(NamedTuple):
+    """A rule body anchored at a start (local wall time); ``until`` local too."""
+
+    body: str
+    dtstart: datetime
+    until: datetime | None
+
+
+def _explicit(body: str, dtstart: datetime) -> str:
+    """The rule with everything dateutil would derive from ``dtstart`` written out."""
+    parts = dict(p.split("=", 1) for p in body.split(";"))
+    freq = parts["FREQ"]
+    if not any(k in parts for k in ("BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")):
+        if freq == "YEARLY":
+            parts.setdefault("BYMONTH", str(dtstart.month))
+            parts["BYMONTHDAY"] = str(dtstart.day)
+        elif freq == "MONTHLY":
+            parts["BYMONTHDAY"] = str(dtstart.day)
+        elif freq == "WEEKLY":
+            parts["BYDAY"] = _DAY_NAMES[dtstart.weekday()]
+    if _FREQ_ORDER[freq] < _FREQ_ORDER["HOURLY"]:
+        parts.setdefault("BYHOUR", str(dtstart.hour))
+    parts.setdefault("BYMINUTE", str(dtstart.minute))
+    parts.setdefault("BYSECOND", str(dtstart.second))
+    return ";".join(f"{k}={v}" for k, v in parts.items())
+
+
+def _period(freq: str, t: datetime, wkst: int) -> tuple[int, datetime]:
+    """(index, start) of the period holding wall time ``t``; indexes count periods."""
+    if freq == "YEARLY":
+        return t.year, datetime(t.year, 1, 1)
+    if freq == "MONTHLY":
+        return t.year * 12 + t.month - 1, datetime(t.year, t.month, 1)
+    if freq == "WEEKLY":
+        monday = t.date() - timedelta(days=(t.weekday() - wkst) % 7)
+        return monday.toordinal() // 7, datetime.combine(monday, time(0))
+    if freq == "DAILY":
+        return t.toordinal(), datetime.combine(t.date(), time(0))
+    return t.toordinal() * 24 + t.hour, t.replace(minute=0, second=0, microsecond=0)
+
+
+def _period_start(freq: str, index: int, wkst: int) -> datetime:
+    if freq == "YEARLY":
+        return datetime(index, 1, 1)
+    if freq == "MONTHLY":
+        return datetime(index // 12, index % 12 + 1, 1)
+    if freq == "WEEKLY":
+        day = date.fromordinal(index * 7 + 6)
+        return datetime.combine(day - timedelta(days=(day.weekday() - wkst) % 7), time(0))
+    if freq == "DAILY":
+        return datetime.combine(date.fromordinal(index), time(0))
+    return datetime.combine(date.fromordinal(index // 24), time(index % 24))
+
+
+def rebased(spec: RuleSpec, lo: datetime) -> RuleSpec:
+    """An equivalent rule (for occurrences at or after ``lo``) anchored near ``lo``.
+
+    ``lo`` is first brought down to its day (or hour), so nearby asks share an entry."""
+    parts = dict(p.split("=", 1) for p in spec.body.split(";"))
+    if "COUNT" in parts or lo <= spec.dtstart:
+        return spec
+    freq, n = parts["FREQ"], int(parts.get("INTERVAL", "1"))
+    wkst = _DAY_NAMES.index(parts.get("WKST", "MO"))
+    try:
+        first, _ = _period(freq, spec.dtstart, wkst)
+        here, here_start = _period(freq, lo, wkst)
+    except (ValueError, OverflowError):  # at the very edges of the calendar
+        return spec
+    k = (here - first) // n * n
+    if k < 1:
+        return spec
+    try:
+        if first + k == here:  # lo is in a visited period: start there, at lo's day (hour)
+            t = lo.replace(minute=0, second=0, microsecond=0)
+            if freq != "HOURLY":
+                t = t.replace(hour=0)
+            t = max(t, here_start)
+        else:  # lo is in a skipped period: nothing until the next visited one
+            t = _period_start(freq, first + k + n, wkst)
+    except (ValueError, OverflowError):  # past the end of the calendar
+        return spec
+    return RuleSpec(_explicit(spec.body, spec.dtstart), t, spec.until)
+
+
+class Occurrences:
+    """Up to MAX_ENTRY occurrences (local wall times) of one anchored rule, generated
+    lazily and kept sorted. ``capped`` when it stopped at MAX_ENTRY, not at the end."""
+
+    def __init__(self, spec: RuleSpec) -> None:
+        rule = rrulestr(spec.body, dtstart=spec.dtstart)
+        if spec.until is not None:
+            rule = rule.replace(until=spec.until)
         self._gen = iter(rule)
         self._items: list[datetime] = []
         self._done = False
+        self.capped = False
         self._lock = threading.Lock()
 
     def _grow(self, bound: datetime | None = None, count: int = 0) -> None:
         with self._lock:
             items = self._items
             while not self._done and (len(items) < count or (bound is not None and (not items or items[-1] < bound))):
-                nxt = next(self._gen, None)
+                if len(items) >= MAX_ENTRY:
+                    self._done = self.capped = True
+                    break
+                try:
+                    nxt = next(self._gen, None)
+                except (ValueError, OverflowError):  # dateutil at the end of the calendar
+                    nxt = None
                 if nxt is None:
                     self._done = True
                 else:
                     items.append(nxt)
 
     def iter_from(self, lo: datetime) -> Iterator[datetime]:
-        """Occurrences at or after the wall time ``lo``, in order."""
+        """This entry's occurrences at or after the wall time ``lo``, in order."""
         self._grow(bound=lo)
         i = bisect_left(self._items, lo)
         while True:
@@ -155,15 +331,49 @@ class Occurrences:
             yield self._items[i]
             i += 1
 
+    @property
+    def last(self) -> datetime | None:
+        return self._items[-1] if self._items else None
 
-@lru_cache(maxsize=16384)
-def occurrences(body: str, dtstart: datetime, until: datetime | None) -> Occurrences:
-    return Occurrences(body, dtstart, until)
+
+@lru_cache(maxsize=4096)
+def _entry(spec: RuleSpec) -> Occurrences:
+    return Occurrences(spec)
+
+
+def occurrences_from(body: str, dtstart: datetime, until: datetime | None, lo: datetime) -> Iterator[datetime]:
+    """The rule's occurrences (local wall times) at or after ``lo``, in order, expanded
+    from near ``lo`` and MAX_ENTRY at a time."""
+    spec = RuleSpec(body, dtstart, until)
+    anchor = None
+    while True:
+        entry_spec = rebased(spec, lo)
+        if entry_spec == anchor:  # no progress possible (COUNT, or the calendar's end)
+            return
+        anchor = entry_spec
+        entry = _entry(entry_spec)
+        for occ in entry.iter_from(lo):
+            yield occ
+        if not entry.capped or entry.last is None:
+            return
+        lo = entry.last + timedelta(microseconds=1)
 
 
 def wall(instant: datetime, tz: ZoneInfo) -> datetime:
-    """The local wall-clock reading (naive) at an aware instant."""
-    return instant.astimezone(tz).replace(tzinfo=None)
+    """The local wall-clock reading (naive) at an aware instant; at the very edges of
+    datetime's range, where the zone's offset would leave it, the edge itself."""
+    try:
+        return instant.astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        return _NAIVE_MAX if instant.year > 5000 else _NAIVE_MIN
+
+
+def shift(local: datetime, delta: timedelta) -> datetime:
+    """``local + delta``, held at datetime's edges instead of overflowing."""
+    try:
+        return local + delta
+    except OverflowError:
+        return _NAIVE_MAX if delta > timedelta(0) else _NAIVE_MIN
 
 
 def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
@@ -172,15 +382,24 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
     An ambiguous time (fall back) is its first occurrence (fold=0); a time in a spring-forward
     gap is the instant the clock jumps over it. Non-decreasing in ``local``.
     """
-    first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    try:
+        first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    except OverflowError:  # within a day of datetime's edges
+        return datetime.max.replace(tzinfo=UTC) if local.year > 5000 else datetime.min.replace(tzinfo=UTC)
     if wall(first, tz) == local:
         return first
-    return offset_change(local.replace(tzinfo=tz, fold=1).astimezone(UTC), first, tz) or first
+    try:
+        return offset_change(local.replace(tzinfo=tz, fold=1).astimezone(UTC), first, tz) or first
+    except OverflowError:
+        return first
 
 
 def wall_instants(local: datetime, tz: ZoneInfo) -> list[datetime]:
     """Every instant at which the local clock reads exactly ``local`` (0, 1 or 2 of them)."""
-    found = {local.replace(tzinfo=tz, fold=f).astimezone(UTC) for f in (0, 1)}
+    try:
+        found = {local.replace(tzinfo=tz, fold=f).astimezone(UTC) for f in (0, 1)}
+    except OverflowError:
+        return []
     return [i for i in found if wall(i, tz) == local]
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import select, update
 
+from publisher.domain.text import check_text
 from publisher.errors import conflict, from_validation, not_found, unauthorized
 from publisher.passwords import new_token, token_hash
 from publisher.settings import ConfigError, Settings
@@ -47,6 +48,10 @@ class DeviceIn(BaseModel):
         if known is not None and value not in known:
             raise ValueError(f"unknown device kind {value!r}; known: {', '.join(known)}")
         return value
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str | None) -> str | None:
+        return check_text(value)
 
     @field_validator("location")
     @classmethod
@@ -215,11 +220,16 @@ class DeviceRegistry:
         rows = [self.devices[d] for d in dirty if d in self.devices]
         if not rows:
             return 0
-        async with self.db.write() as conn:
-            for d in rows:
-                await conn.execute(
-                    update(devices).where(devices.c.id == d.id).values(last_seen=d.last_seen, last_version=d.last_version)
-                )
+        try:
+            async with self.db.write() as conn:
+                for d in rows:
+                    await conn.execute(
+                        update(devices).where(devices.c.id == d.id)
+                        .values(last_seen=d.last_seen, last_version=d.last_version)
+                    )
+        except BaseException:
+            self._dirty |= dirty  # kept for the next try; nothing was written
+            raise
         return len(rows)
 
     # -- management ------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,13 +43,29 @@ def _query() -> Any:
     )
 
 
-async def load_live(conn: AsyncConnection) -> list[LiveNotice]:
-    return [live_notice(row) for row in await conn.execute(_query().order_by(notices.c.id))]
+log = structlog.get_logger("publisher.store.live")
 
 
-async def load_one(conn: AsyncConnection, notice_id: int) -> LiveNotice | None:
+def _loaded(row: Any, broken: dict[int, str]) -> LiveNotice | None:
+    """One stored live revision, or None (noted in ``broken``) when it no longer loads:
+    one bad record must never stop the others or start-up."""
+    try:
+        return live_notice(row)
+    except Exception as exc:
+        log.error("live notice cannot be loaded; left out", notice_id=row.id, error=f"{type(exc).__name__}: {exc}"[:500])
+        broken[row.id] = f"cannot be loaded: {type(exc).__name__}"
+        return None
+
+
+async def load_live(conn: AsyncConnection, broken: dict[int, str] | None = None) -> list[LiveNotice]:
+    broken = {} if broken is None else broken
+    rows = await conn.execute(_query().order_by(notices.c.id))
+    return [n for n in (_loaded(row, broken) for row in rows) if n is not None]
+
+
+async def load_one(conn: AsyncConnection, notice_id: int, broken: dict[int, str] | None = None) -> LiveNotice | None:
     row = (await conn.execute(_query().where(notices.c.id == notice_id))).first()
-    return live_notice(row) if row else None
+    return _loaded(row, {} if broken is None else broken) if row else None
 
 
 async def data_revision(conn: AsyncConnection) -> int:

@@ -41,8 +41,10 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     my_work, waiting = await app[keys.NOTICES].desk(person)
     rows, emergencies = live_now(app)
     attention = [d for d in device_rows(app) if not d["revoked"] and (d["stale"] or not d["online"])]
+    queue = app[keys.QUEUE]
+    broken = [{"id": i, "why": why, "notice": queue.live.get(i)} for i, why in sorted(queue.broken.items())]
     return await render(request, "staff/dashboard.html", {
-        "my_work": my_work, "waiting": waiting, "live_rows": rows, "emergencies": emergencies,
+        "broken": broken, "my_work": my_work, "waiting": waiting, "live_rows": rows, "emergencies": emergencies,
         "attention": attention, "locations": app[keys.SETTINGS].locations,
         "everywhere": [r for r in rows if r["location"] is None],
         "located": [spec.name for spec in app[keys.CHANNELS].located], **names(request),

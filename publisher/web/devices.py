@@ -79,7 +79,7 @@ async def register(request: web.Request) -> web.StreamResponse:
     if values["profile"]:
         try:
             spec["profile"] = json.loads(values["profile"])
-        except ValueError:
+        except (ValueError, RecursionError):
             return await _page(request, values=values, status=422,
                                errors={"profile": t("設定須是 JSON 物件，如 {\"encoding\": \"gbk\"}")})
     try:

@@ -16,7 +16,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from multidict import MultiDictProxy
+from aiohttp.web_request import FileField
+from multidict import MultiDict, MultiDictProxy
+
+from publisher.errors import ApiError
 
 from publisher.web.i18n import N_, Translator
 
@@ -59,6 +62,17 @@ class NoticeForm:
     def rows(self, spare: int = 1) -> list[DailyRow]:
         """The windows typed so far and `spare` empty rows to add one."""
         return self.daily + [DailyRow() for _ in range(min(spare, MAX_ROWS - len(self.daily)))]
+
+
+def text_only(post: MultiDictProxy[str | bytes | FileField]) -> MultiDictProxy[str]:
+    """A posted form whose every value is text: a file (or raw bytes) where a page expects
+    a text field is a 422 naming the field, never a 500 further down."""
+    for name, value in post.items():
+        if not isinstance(value, str):
+            message = "must be text, not a file"
+            raise ApiError(422, "validation_failed", f"invalid {name}: {message}",
+                           [{"field": name, "message": message, "type": "string_type"}])
+    return MultiDictProxy(MultiDict(post))  # type: ignore[arg-type]
 
 
 def blank_form(categories: list[str], issuing_org: str = "", channels: Sequence[str] = ()) -> NoticeForm:

@@ -17,7 +17,7 @@ from publisher.domain.markup import render_body
 from publisher.domain.notices import NoticeIn
 from publisher.domain.schedule import WEEKDAYS, Schedule, describe
 from publisher.errors import ApiError, from_validation
-from publisher.http import json_response
+from publisher.http import json_response, path_id
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
 from publisher.web.pages import N_, explain, form, render, see_other, staff_page, translator, who
@@ -34,10 +34,7 @@ DONE = {"saved": N_("草稿已儲存。"), "submitted": N_("已送審，等待�
 
 
 def notice_id(request: web.Request) -> int:
-    raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise ApiError(404, "not_found", f"notice {raw!r} not found")
-    return int(raw)
+    return path_id(request, "notice")
 
 
 def names(request: web.Request) -> dict[str, Any]:
@@ -72,7 +69,7 @@ async def list_page(request: web.Request) -> web.StreamResponse:
     settings = request.app[keys.SETTINGS]
     category = q.get("category") if q.get("category") in settings.catalog_codes else None
     text = (q.get("q") or "").strip()[:200] or None
-    cursor = int(q["cursor"]) if q.get("cursor", "").isdigit() and len(q["cursor"]) < 15 else None
+    cursor = int(q["cursor"]) if q.get("cursor", "").isdigit() and q["cursor"].isascii() and len(q["cursor"]) < 15 else None
     page = await request.app[keys.NOTICES].page(status=status, category=category, q=text, limit=25, cursor=cursor)
     return await render(request, "staff/notices.html", {
         "page": page, "status": status or "", "category": category or "", "q": text or "", "statuses": STATUSES,

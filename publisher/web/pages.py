@@ -24,7 +24,7 @@ from publisher.auth import (
 )
 from publisher.errors import ApiError
 from publisher.services.users import LANGUAGES, Principal
-from publisher.web import i18n
+from publisher.web import forms, i18n
 from publisher.web.i18n import N_, Translator
 from publisher.web.security import CSRF_FIELD, check_form
 
@@ -184,7 +184,7 @@ async def error_page(request: web.Request, err: ApiError) -> web.StreamResponse:
 async def _run(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         if request.method not in SAFE_METHODS:
-            data = await request.post()
+            data = forms.text_only(await request.post())
             request[_FORM] = data
             sent = data.get(CSRF_FIELD)
             await check_form(request, sent if isinstance(sent, str) else None)

@@ -32,7 +32,7 @@ ROLE_NAMES = {"editor": N_("編輯（撰寫公告）"), "reviewer": N_("審核�
 
 def user_id(request: web.Request) -> int:
     raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise ApiError(404, "not_found", f"user {raw!r} not found")
     return int(raw)
 

@@ -4,6 +4,8 @@ functions as the feeds (ContentQueue.preview)."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -13,11 +15,19 @@ from babel.dates import format_date
 
 from publisher import keys
 from publisher.domain.live import LiveNotice
+from publisher.domain.schedule_rules import MAX_INSTANT, MIN_INSTANT
+from publisher.errors import ApiError
 from publisher.web.notices import names
 from publisher.web.pages import render, staff_page, translator
 
 routes = web.RouteTableDef()
-MAX_STEPS = 5000  # boundaries in one week; beyond this the week is sampled every quarter hour
+MAX_STEPS = 1000  # boundaries in one week; beyond this the week is sampled every quarter hour
+FIRST_WEEK, LAST_WEEK = MIN_INSTANT.date() + timedelta(days=7), MAX_INSTANT.date() - timedelta(days=7)
+# The week views are computed off the event loop, one at a time: a feed poll never
+# waits behind one, and a flood of them queues instead of taking every thread.
+_WEEKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="week-view")
+_WAITING = 8  # week views queued at most; more is a 429
+_queued = 0
 
 
 @dataclass
@@ -48,12 +58,21 @@ def merge_hours(cells: list[list[Cell]]) -> list[list[Cell]]:
 
 
 def week_of(request: web.Request) -> date:
+    """The Monday of ?week= (default this week); outside the years schedules may name,
+    a 422 page."""
     tz = request.app[keys.SETTINGS].tz
-    today = request.app[keys.CLOCK]().astimezone(tz).date()
-    try:
-        day = date.fromisoformat(request.query.get("week", ""))
-    except ValueError:
-        day = today
+    raw = request.query.get("week", "")
+    if not raw:
+        day = request.app[keys.CLOCK]().astimezone(tz).date()
+    else:
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise ApiError(422, "validation_failed", "invalid week: must be a date such as 2026-12-07",
+                           [{"field": "week", "message": "must be a date", "type": "date_parsing"}]) from None
+    if not FIRST_WEEK <= day < LAST_WEEK:
+        raise ApiError(422, "validation_failed", f"invalid week: must lie between {FIRST_WEEK} and {LAST_WEEK}",
+                       [{"field": "week", "message": "out of range", "type": "date_range"}])
     return day - timedelta(days=day.weekday())
 
 
@@ -94,6 +113,19 @@ def grid(queue: Any, channel: str, location: str, monday: date, tz: Any) -> list
     return merge_hours(cells)
 
 
+async def _grids(queue: Any, channels: list[str], location: str, monday: date, tz: Any) -> dict[str, list[list[Cell]]]:
+    global _queued
+    if _queued >= _WAITING:
+        raise ApiError(429, "busy", "too many schedule views are being drawn; try again in a moment")
+    _queued += 1
+    try:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            _WEEKS, lambda: {channel: grid(queue, channel, location, monday, tz) for channel in channels})
+    finally:
+        _queued -= 1
+
+
 @routes.get("/staff/schedule")
 @staff_page()
 async def schedule_page(request: web.Request) -> web.StreamResponse:
@@ -107,7 +139,7 @@ async def schedule_page(request: web.Request) -> web.StreamResponse:
     days = [monday + timedelta(days=i) for i in range(7)]
     # One grid per channel that serves devices (their rotations differ by location).
     located = [spec.name for spec in app[keys.CHANNELS].located]
-    grids = {channel: grid(queue, channel, location, monday, tz) for channel in located} if location else {}
+    grids = await _grids(queue, located, location, monday, tz) if location else {}
     shown: dict[int, LiveNotice] = {}
     for cells in grids.values():
         for row in cells:

@@ -161,8 +161,9 @@ async def test_events_announce_catalog_changes_too(client, staff, helpers, clock
 async def test_one_change_reaches_many_streams_and_revocation_ends_them(client, staff, helpers) -> None:
     token = await helpers.add_device(client, staff, "k1", "kiosk")
     other = await helpers.add_device(client, staff, "k2", "kiosk")
-    k1 = [await client.get(f"/kiosk/v1/k1/events?token={token}") for _ in range(20)]
-    k2 = [await client.get(f"/kiosk/v1/k2/events?token={other}") for _ in range(5)]
+    # devices.max_streams (4) per kiosk
+    k1 = [await client.get(f"/kiosk/v1/k1/events?token={token}") for _ in range(4)]
+    k2 = [await client.get(f"/kiosk/v1/k2/events?token={other}") for _ in range(4)]
     streams = [_events(r) for r in k1 + k2]
     firsts = [await anext(s) for s in streams]
     await publish(client, staff)
@@ -174,7 +175,7 @@ async def test_one_change_reaches_many_streams_and_revocation_ends_them(client, 
         await asyncio.wait_for(resp.content.read(), 5)
         assert resp.content.at_eof()
     await publish(client, staff, title="第二則")
-    thirds = await asyncio.gather(*(anext(s) for s in streams[20:]))
-    assert all(c["version"] != b["version"] for b, c in zip(seconds[20:], thirds, strict=True))
+    thirds = await asyncio.gather(*(anext(s) for s in streams[4:]))
+    assert all(c["version"] != b["version"] for b, c in zip(seconds[4:], thirds, strict=True))
     for resp in k1 + k2:
         resp.close()

@@ -29,6 +29,10 @@ class Sign:
 
 
 def notice(nid: int, led_text: str, revision: int = 1, **content: Any) -> Any:
+    # Text fields refuse control characters (issue 9); the fitter gets what may be stored.
+    from publisher.domain.text import FORBIDDEN
+
+    led_text = FORBIDDEN.sub("", led_text)
     row = SimpleNamespace(
         id=nid, index_no=f"007227429/2026-{nid:05d}", number=revision,
         content={"title": f"公告{nid}", "category": "news", "led_text": led_text, **content},
