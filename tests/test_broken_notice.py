@@ -89,8 +89,8 @@ def test_evaluation_failure_is_isolated_and_logged_once(settings, caplog) -> Non
     """A notice whose schedule raises at evaluation is hidden; the others keep showing."""
     queue = ContentQueue(settings)
     now = datetime(2026, 12, 1, 1, tzinfo=timezone.utc)
-    ok = NoticeIn.model_validate({"title": "好", "category": "news"})
-    broken = NoticeIn.model_validate({"title": "壞", "category": "news"})
+    ok = NoticeIn.model_validate({"title": "好", "category": "news", "channels": ["portal"]})
+    broken = NoticeIn.model_validate({"title": "壞", "category": "news", "channels": ["portal"]})
     # Bypass validation as a stored revision from an older release would.
     broken.schedule.__dict__["recurrence"] = type("R", (), {"until": None, "rule_body": "FREQ=HOURLY;INTERVAL=2;BYHOUR=8",
                                                             "duration_timedelta": property(lambda s: 0)})()

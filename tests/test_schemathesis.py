@@ -14,6 +14,8 @@ import pytest
 from serve_support import Server, clean_env
 from publisher.demo import PASSWORD
 
+pytestmark = pytest.mark.slow  # starts `publisher serve` and schemathesis as processes
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
