@@ -90,6 +90,8 @@ def _transition(name: str, with_body: bool) -> Callable[[web.Request], Awaitable
 routes.post("/api/v1/notices/{id}/submit")(_transition("submit", with_body=False))
 routes.post("/api/v1/notices/{id}/approve")(_transition("approve", with_body=True))
 routes.post("/api/v1/notices/{id}/reject")(_transition("reject", with_body=True))
+# An author takes their revision back out of review (instead of rejecting it themselves).
+routes.post("/api/v1/notices/{id}/recall")(_transition("recall", with_body=True))
 routes.post("/api/v1/notices/{id}/withdraw")(_transition("withdraw", with_body=True))
 
 

@@ -14,7 +14,7 @@ from publisher.api.auth import Login
 from publisher.domain.notices import NoticeIn
 from publisher.http import json_response
 from publisher.services.devices import DeviceIn
-from publisher.services.notices import Comment, Reason
+from publisher.services.notices import Approval, Reason, Recall, Rejection
 
 routes = web.RouteTableDef()
 REF = "#/components/schemas/{model}"
@@ -24,7 +24,8 @@ REQUEST_MODELS: dict[str, type[BaseModel]] = {}
 
 
 def _request_models() -> dict[str, type[BaseModel]]:
-    return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Comment": Comment, "DeviceIn": DeviceIn,
+    return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Approval": Approval,
+            "Rejection": Rejection, "Recall": Recall, "DeviceIn": DeviceIn,
             **REQUEST_MODELS}
 
 
@@ -78,8 +79,10 @@ def _paths() -> dict[str, Any]:
         },
         "/api/v1/notices/{id}": {**with_id, "get": _op("One notice"), "put": _op("Edit: a new draft revision", "NoticeIn")},
         "/api/v1/notices/{id}/submit": {**with_id, "post": _op("Send the draft to review")},
-        "/api/v1/notices/{id}/approve": {**with_id, "post": _op("Approve the current review step", "Comment")},
-        "/api/v1/notices/{id}/reject": {**with_id, "post": _op("Send the revision back to draft", "Reason")},
+        "/api/v1/notices/{id}/approve": {**with_id, "post": _op("Approve the current review step of the revision named", "Approval")},
+        "/api/v1/notices/{id}/reject": {**with_id, "post": _op("Send the revision named back to draft (not by its author)", "Rejection")},
+        "/api/v1/notices/{id}/recall": {**with_id, "post": _op(
+            "An author withdraws their revision from review; an edit then makes a new revision", "Recall")},
         "/api/v1/notices/{id}/withdraw": {**with_id, "post": _op("Take the notice off every channel", "Reason")},
         "/api/v1/notices/{id}/history": {**with_id, "get": _op("Append-only events")},
         "/api/v1/review-queue": {"get": _op("Revisions waiting for a step the caller may approve")},

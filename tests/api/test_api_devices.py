@@ -81,7 +81,7 @@ async def test_devices_written_by_another_process_count_at_once(client, staff, h
     resp = await client.post("/api/v1/notices", json=helpers.notice_body(led_text="臺灣門"), headers=staff["ed"])
     nid = (await resp.json())["id"]
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["rev"])
     assert resp.status == 422 and "strict-1" in (await resp.json())["error"]["message"]
 
     old = await helpers.add_device(client, staff, "k9", "kiosk")
