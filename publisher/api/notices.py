@@ -12,6 +12,7 @@ from publisher import keys
 from publisher.auth import require_staff
 from publisher.errors import ApiError
 from publisher.http import int_param, json_body, json_response
+from publisher.remote import client_address
 from publisher.services.notice_reads import check_status
 from publisher.services.users import Principal
 
@@ -79,7 +80,8 @@ def _transition(name: str, with_body: bool) -> Callable[[web.Request], Awaitable
         args: list[Any] = [who, notice_id(request)]
         if with_body:
             args.append(await json_body(request))
-        notice = await getattr(service, name)(*args, request.app[keys.CLOCK]())
+        extra = {"remote": client_address(request)} if name == "withdraw" else {}  # for the audit trail
+        notice = await getattr(service, name)(*args, request.app[keys.CLOCK](), **extra)
         log.info(f"notice {name}", notice=notice["id"], by=who.username, status=notice["status"])
         return json_response(notice)
 

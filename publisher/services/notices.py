@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from publisher.domain import workflow
 from publisher.domain.notices import NoticeIn
 from publisher.errors import ApiError, forbidden, from_validation, not_found
+from publisher.services import audit
 from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
 from publisher.services.users import Principal
 from publisher.settings import Settings
@@ -202,7 +203,8 @@ class NoticeService:
         status = "draft" if row.status == "in_review" else row.status
         await conn.execute(update(notices).where(notices.c.id == row.id).values(status=status, updated_at=now))
 
-    async def withdraw(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
+    async def withdraw(self, who: Principal, notice_id: int, data: Any, now: datetime,
+                       remote: str | None = None) -> dict[str, Any]:
         reason = parse(Reason, {} if data is None else data).reason
         async with self.db.write() as conn:
             row, _rev, _pending = await self._lock(conn, notice_id)
@@ -212,6 +214,8 @@ class NoticeService:
             )
             await _bump_data(conn)
             await _event(conn, notice_id, row.live_revision_id, None, who, now, "withdraw", comment=reason)
+            await audit.record(conn, now, "notice_withdrawn", who.username, f"notice {notice_id}", remote,
+                               index_no=row.index_no, title=row.title, reason=reason)
         await self._changed(notice_id)
         return await self.get(notice_id)
 

@@ -7,10 +7,10 @@ from aiohttp import web
 from publisher import keys
 from publisher.auth import (
     LoginThrottled,
-    end_session,
     is_https,
     principal,
     sign_in,
+    sign_out,
     start_session,
 )
 from publisher.errors import ApiError
@@ -57,10 +57,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     except LoginThrottled as err:
         response = await render(request, "staff/login.html", {
             "next": target, "username": username,
-            "error": t("這個位址登入失敗次數過多，請 %(seconds)s 秒後再試。", seconds=err.retry_after)}, status=429)
+            "error": t("登入失敗次數過多，請 %(seconds)s 秒後再試。", seconds=err.retry_after)}, status=429)
         response.headers["Retry-After"] = str(err.retry_after)
         return response
-    except ApiError:
+    except ApiError as err:
+        if err.status != 401:
+            raise
         return await render(request, "staff/login.html",
                             {"next": target, "username": username, "error": t("使用者名稱或密碼不正確。")}, status=401)
     response = web.HTTPSeeOther(target)
@@ -72,7 +74,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 @staff_page()
 async def logout(request: web.Request) -> web.StreamResponse:
     response = web.HTTPSeeOther(LOGIN)
-    await end_session(request, response)
+    await sign_out(request, response)
     raise response
 
 

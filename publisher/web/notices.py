@@ -19,6 +19,7 @@ from publisher.domain.schedule import WEEKDAYS, Schedule, describe
 from publisher.domain.errors import DomainError
 from publisher.errors import ApiError, as_api, from_validation
 from publisher.http import json_response
+from publisher.remote import client_address
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
 from publisher.web.pages import N_, explain, form, render, see_other, staff_page, translator, who
@@ -237,7 +238,8 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
     nid = notice_id(request)
     reason = form(request).get("reason", "")
     try:
-        await request.app[keys.NOTICES].withdraw(who(request), nid, {"reason": reason}, request.app[keys.CLOCK]())
+        await request.app[keys.NOTICES].withdraw(who(request), nid, {"reason": reason}, request.app[keys.CLOCK](),
+                                                 client_address(request))
     except ApiError as err:
         if err.status != 422:
             raise
