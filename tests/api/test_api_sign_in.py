@@ -133,6 +133,6 @@ async def test_password_hashing_runs_off_the_event_loop(client, staff, monkeypat
     assert answers[-1].status == 200
     # all from one address: the attempts past the address's allowance wait (counted first)
     statuses = [r.status for r in answers[:-1]]
-    assert set(statuses) <= {200, 429} and statuses.count(200) >= 20
+    assert set(statuses) <= {200, 429} and statuses.count(200) >= 15
     assert threads and all(name.startswith("argon2") for name in threads), threads
     assert threading.main_thread().name not in threads

@@ -14,15 +14,12 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-_PG_GUARD = """
-CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'audit_events is append-only';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
-  FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
-"""
+_PG_GUARDS = (
+    "CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+)
 _SQLITE_GUARDS = (
     "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
     "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
@@ -54,11 +51,9 @@ def upgrade() -> None:
     with op.batch_alter_table('devices') as batch:
         batch.add_column(sa.Column('declared_sha256', sa.String(length=64), nullable=True))
     # The trail has no update or delete path in the code; the database refuses one too.
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute(_PG_GUARD)
-    else:
-        for statement in _SQLITE_GUARDS:
-            op.execute(statement)
+    guards = _PG_GUARDS if op.get_bind().dialect.name == 'postgresql' else _SQLITE_GUARDS
+    for statement in guards:
+        op.execute(statement)
 
 
 def downgrade() -> None:
