@@ -43,6 +43,7 @@ NAV = (
     ("/staff/schedule", N_("排程"), ()),
     ("/staff/devices", N_("裝置"), ()),
     ("/staff/users", N_("人員"), ("admin",)),
+    ("/staff/audit", N_("稽核紀錄"), ("admin",)),
 )
 
 # What a refusal means to the person who met it, by the service's error code.
