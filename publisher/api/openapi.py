@@ -15,6 +15,7 @@ from publisher.domain.notices import NoticeIn
 from publisher.http import json_response
 from publisher.services.devices import DeviceIn
 from publisher.services.notices import Approval, Reason, Recall, Rejection
+from publisher.services.users import PasswordChange, UserIn, UserPatch
 
 routes = web.RouteTableDef()
 REF = "#/components/schemas/{model}"
@@ -25,7 +26,8 @@ REQUEST_MODELS: dict[str, type[BaseModel]] = {}
 
 def _request_models() -> dict[str, type[BaseModel]]:
     return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Approval": Approval,
-            "Rejection": Rejection, "Recall": Recall, "DeviceIn": DeviceIn,
+            "Rejection": Rejection, "Recall": Recall, "UserIn": UserIn, "UserPatch": UserPatch,
+            "PasswordChange": PasswordChange, "DeviceIn": DeviceIn,
             **REQUEST_MODELS}
 
 
@@ -68,7 +70,19 @@ def _paths() -> dict[str, Any]:
     with_id = {"parameters": [_ID]}
     return {
         "/api/v1/auth/login": {"post": _op("Sign in; returns a bearer token and sets a session cookie", "Login", auth=False, errors=(400, 401, 422))},
-        "/api/v1/auth/logout": {"post": _op("End this token or session")},
+        "/api/v1/auth/logout": {"post": _op("End this token or session (after an API login, both)")},
+        "/api/v1/users": {"post": _op("Create a staff account (admin)", "UserIn", ok=201),
+                          "get": _op("Staff accounts with roles, disabled, last login (admin)")},
+        "/api/v1/users/me/password": {"post": _op(
+            "Change one's own password; every session and token of the caller ends", "PasswordChange")},
+        "/api/v1/users/{username}": {
+            "parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "patch": _op("Change roles or disable (admin); disabling or removing a role ends the user's "
+                         "sessions and tokens", "UserPatch")},
+        "/api/v1/audit": {"get": _op("Security events, newest first (admin)", params=[
+            _q("since", "ISO 8601 instant with an offset", {"type": "string", "format": "date-time"}),
+            _q("limit", "1 to 500", {"type": "integer", "minimum": 1, "maximum": 500}),
+            _q("cursor", "next_cursor of the previous page")])},
         "/api/v1/notices": {
             "post": _op("Create a notice (status draft)", "NoticeIn", ok=201),
             "get": _op("A page of notices, newest first", params=[
