@@ -100,7 +100,7 @@ class DeviceRegistry:
         the API's); a bad one stops start-up with the key's name. A declared device that
         was revoked stays revoked until the configuration gives it a new token; a new
         or changed declaration is recorded in the audit trail."""
-        rows = []
+        checked = []
         for i, spec in enumerate(self.settings.device):
             parser = self.profiles.get(spec.kind)
             try:
@@ -108,25 +108,23 @@ class DeviceRegistry:
             except ValidationError as exc:
                 bad = from_validation(exc, ("device", i, "profile"))
                 raise ConfigError(f"configuration: {bad.message}") from None
-            rows.append(dict(id=spec.id, kind=spec.kind, location=spec.location, name=spec.name, profile=profile))
-        if not rows:
+            checked.append((spec, profile))
+        if not checked:
             return 0
-        tokens = {spec.id: spec.token_sha256 for spec in self.settings.device}
         async with self.db.write() as conn:
             insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-            for row in rows:
-                sha = tokens[row["id"]]
-                old = (await conn.execute(select(devices).where(devices.c.id == row["id"]))).first()
-                values = dict(row)
+            for spec, profile in checked:
+                sha = spec.token_sha256
+                old = (await conn.execute(select(devices).where(devices.c.id == spec.id))).first()
+                values: dict[str, Any] = dict(kind=spec.kind, location=spec.location, name=spec.name, profile=profile)
                 if old is None or old.declared_sha256 != sha:  # new, or the config changed the token
                     values.update(token_hash=sha, revoked_at=None, declared_sha256=sha)
-                    await audit.record(conn, now, "device_declared", None, row["id"], None,
-                                       kind=row["kind"], location=row["location"],
-                                       change="added" if old is None else "token changed")
-                stmt = insert_fn(devices).values(**{"token_hash": sha, "declared_sha256": sha, **values},
+                    await audit.record(conn, now, "device_declared", None, spec.id, None, kind=spec.kind,
+                                       location=spec.location, change="added" if old is None else "token changed")
+                stmt = insert_fn(devices).values(id=spec.id, **{"token_hash": sha, "declared_sha256": sha, **values},
                                                  created_at=now)
                 await conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
-        return len(rows)
+        return len(checked)
 
     def _merge(self, row: Any) -> Device:
         """Take a device row from the database, keeping the in-memory last-seen facts

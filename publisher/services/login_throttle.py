@@ -50,12 +50,12 @@ class LoginThrottle:
             col = login_failures.c
             expired = col.window_start <= cutoff
             for key, limit in _keys(username, address):
-                stmt = insert_fn(login_failures).values(key=key, count=1, window_start=now)
-                stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
-                    "count": case((expired, 1), else_=col.count + 1),
-                    "window_start": case((expired, literal(now, UTCDateTime())), else_=col.window_start),
-                }).returning(col.count, col.window_start)
-                count, started = (await conn.execute(stmt)).one()
+                upsert = insert_fn(login_failures).values(key=key, count=1, window_start=now).on_conflict_do_update(
+                    index_elements=["key"], set_={
+                        "count": case((expired, 1), else_=col.count + 1),
+                        "window_start": case((expired, literal(now, UTCDateTime())), else_=col.window_start),
+                    })
+                count, started = (await conn.execute(upsert.returning(col.count, col.window_start))).one()
                 if count > limit:
                     wait = max(wait, ceil((started + WINDOW - now).total_seconds()))
             self._attempts += 1

@@ -13,7 +13,17 @@ from publisher.http import int_param
 from publisher.remote import client_address
 from publisher.services import audit, users
 from publisher.web.forms import localize
-from publisher.web.pages import LOGIN, N_, explain, form, render, see_other, staff_page, translator, who
+from publisher.web.pages import (
+    LOGIN,
+    N_,
+    explain,
+    form,
+    render,
+    see_other,
+    staff_page,
+    translator,
+    who,
+)
 
 routes = web.RouteTableDef()
 

@@ -146,14 +146,14 @@ async def _save(request: web.Request, existing: int | None) -> web.StreamRespons
         else:
             notice = await service.update(person, existing, converted.data, now)
     except (ApiError, DomainError) as raw:
-        err = as_api(raw)
-        if err.status == 422:
-            the_form.errors = forms.field_errors(err.details, converted.rows, t)
-        elif err.status in (403, 409):  # e.g. submitted by someone else meanwhile: keep what was typed
-            the_form.errors = {"_form": explain(err, t)}
+        refusal = as_api(raw)
+        if refusal.status == 422:
+            the_form.errors = forms.field_errors(refusal.details, converted.rows, t)
+        elif refusal.status in (403, 409):  # e.g. submitted by someone else meanwhile: keep what was typed
+            the_form.errors = {"_form": explain(refusal, t)}
         else:
             raise
-        return await _editor(request, the_form, current, status=err.status)
+        return await _editor(request, the_form, current, status=refusal.status)
     if action == "submit":
         await service.submit(person, notice["id"], app[keys.CLOCK]())
         see_other(f"/staff/notices/{notice['id']}?done=submitted")

@@ -4,10 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-30 16:30:00
 """
-from alembic import op
 import sqlalchemy as sa
-import publisher.store.types
+from alembic import op
 
+import publisher.store.types
 
 revision = '0002'
 down_revision = '0001'
@@ -15,16 +15,16 @@ branch_labels = None
 depends_on = None
 
 _PG_GUARDS = (
-    "CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
-    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    ("CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
+     "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql"),
+    ("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+     "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"),
 )
 _SQLITE_GUARDS = (
-    "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
-    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
-    "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
-    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+    ("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+     "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"),
+    ("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+     "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"),
 )
 
 
