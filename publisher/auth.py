@@ -1,8 +1,9 @@
 """Who is calling: a bearer token or the session cookie, resolved once per request.
 
-Also the two guards every sign-in shares (API and staff pages alike): the per-address
-login throttle, and the same-origin check that keeps a session cookie from being used
-by another site's form or script.
+Also what every sign-in shares (API and staff pages alike): the login throttle (in the
+database, publisher.services.login_throttle), the audit of sign-ins and sign-outs, and
+the same-origin check that keeps a session cookie from being used by another site's
+form or script.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,9 +22,12 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from publisher import keys
 from publisher.errors import ApiError, forbidden, unauthorized
-from publisher.services import users
+from publisher.passwords import HashingBusy
+from publisher.remote import client_address
+from publisher.services import audit, users
+from publisher.services.login_throttle import LoginThrottle
 from publisher.services.users import Principal
-from publisher.settings import Settings
+from publisher.settings import ConfigError, Settings, session_key_bytes
 
 log = structlog.get_logger("publisher.auth")
 
@@ -56,13 +59,14 @@ async def principal(request: web.Request) -> Principal | None:
         found = await users.principal_for_token(app[keys.DB], token, now)
     else:
         session = await load_session(request)
-        if "uid" in session:
+        if session.get("token"):
             if request.method not in SAFE_METHODS and not same_origin(request):
                 # A cookie rides along with another site's form post; a bearer token cannot.
                 log.warning("cross-site request refused", path=request.path, origin=request.headers.get("Origin"),
-                            fetch_site=request.headers.get("Sec-Fetch-Site"), remote=request.remote)
+                            fetch_site=request.headers.get("Sec-Fetch-Site"), remote=client_address(request))
                 raise forbidden("cross-site request refused", code="cross_site")
-            found = await users.principal_by_id(app[keys.DB], session["uid"], session.get("epoch", 0))
+            # The cookie carries a token: logout and the user's epoch end it like any token.
+            found = await users.principal_for_token(app[keys.DB], session["token"], now)
     request[_PRINCIPAL] = found
     return found
 
@@ -100,12 +104,19 @@ async def require_staff(request: web.Request, *roles: str) -> Principal:
 
 
 def _session_key(settings: Settings) -> bytes:
-    """32 bytes: from config, else generated once and kept beside the database."""
+    """32 bytes: from config (checked there), else generated once into the data folder
+    with mode 0600 and read from there on every later start."""
     if settings.security.session_secret:
-        return base64.urlsafe_b64decode(settings.security.session_secret.encode() + b"==")[:32].ljust(32, b"\0")
+        key = session_key_bytes(settings.security.session_secret)
+        assert key is not None  # the settings model refused anything else
+        return key
     path = Path(settings.data_dir) / "session.key"
     if path.exists():
-        return base64.urlsafe_b64decode(path.read_bytes().strip())
+        key = session_key_bytes(path.read_text("ascii", errors="replace"))
+        if key is None:
+            raise ConfigError(f"security.session_secret: the generated key file {path} is damaged; "
+                              "delete it to have a new one made (everyone signs in again)")
+        return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -143,92 +154,36 @@ def csrf_token(session: Session) -> str:
     return token
 
 
-async def start_session(request: web.Request, response: web.StreamResponse, who: Principal) -> None:
-    """Sign the browser in: an encrypted cookie holding the user id, the session epoch
-    and a fresh anti-forgery token (a new session on every sign-in, so a session id
-    planted before the sign-in is worth nothing after it)."""
-    storage = request.app[SESSIONS]
+SESSION_HOURS = 12
+
+
+async def start_session(request: web.Request, response: web.StreamResponse, who: Principal,
+                        token: str | None = None) -> None:
+    """Sign the browser in: an encrypted cookie holding a token (`token`, shared with an
+    API login, or a new one that lasts as long as the cookie) and a fresh anti-forgery
+    token (a new session on every sign-in, so a session planted before the sign-in is
+    worth nothing after it). Logout deletes the token, so a copied cookie dies with it."""
+    app = request.app
+    if token is None:
+        token = await users.issue_token(app[keys.DB], who, app[keys.CLOCK](), timedelta(hours=SESSION_HOURS))
+    storage = app[SESSIONS]
     session = await storage.new_session()
-    session["uid"] = who.id
-    session["epoch"] = who.epoch
+    session["token"] = token
     csrf_token(session)
     request[_SESSION] = session
     request[_PRINCIPAL] = who
     await save_session(request, response, session)
 
 
-async def end_session(request: web.Request, response: web.StreamResponse) -> None:
-    session = await load_session(request)
-    session.invalidate()
-    await save_session(request, response, session)
-
-
-# -- sign-in throttle ---------------------------------------------------------------------
-
-FREE_FAILURES = 5
-FIRST_PAUSE = timedelta(seconds=15)
-MAX_PAUSE = timedelta(minutes=15)
-FORGET_AFTER = timedelta(minutes=15)
-_MAX_ADDRESSES = 50_000
-
-
-@dataclass(slots=True)
-class _Failures:
-    count: int
-    last: datetime
+# -- sign-in ------------------------------------------------------------------------------
 
 
 class LoginThrottled(ApiError):
     def __init__(self, retry_after: int) -> None:
-        super().__init__(429, "too_many_attempts", f"too many failed sign-ins from this address; try again in {retry_after} s",
-                         [{"field": "(address)", "message": "too many failed sign-ins", "type": "throttled",
+        super().__init__(429, "too_many_attempts", f"too many failed sign-ins; try again in {retry_after} s",
+                         [{"field": "(sign-in)", "message": "too many failed sign-ins", "type": "throttled",
                            "retry_after": retry_after}])
         self.retry_after = retry_after
-
-
-class LoginThrottle:
-    """Failed sign-ins per client address, in memory (one instance's view is enough to
-    slow a guesser down: each instance behind a balancer holds its own count).
-
-    The first FREE_FAILURES failures cost nothing; after that the address must pause
-    before its next attempt, 15 s doubling up to 15 min. An attempt during the pause is
-    refused without checking the password. A success, or FORGET_AFTER without a
-    failure, clears the address."""
-
-    def __init__(self) -> None:
-        self.failures: dict[str, _Failures] = {}
-
-    def wait(self, address: str, now: datetime) -> int:
-        """Seconds this address must still wait (0: it may try now)."""
-        entry = self.failures.get(address)
-        if entry is None:
-            return 0
-        if now - entry.last >= FORGET_AFTER:
-            del self.failures[address]
-            return 0
-        if entry.count < FREE_FAILURES:
-            return 0
-        pause = min(FIRST_PAUSE * 2 ** (entry.count - FREE_FAILURES), MAX_PAUSE)
-        left = (entry.last + pause - now).total_seconds()
-        return max(0, int(-(-left // 1)))
-
-    def failed(self, address: str, now: datetime) -> int:
-        entry = self.failures.get(address)
-        if entry is None or now - entry.last >= FORGET_AFTER:
-            if len(self.failures) >= _MAX_ADDRESSES:
-                self._prune(now)
-            entry = self.failures[address] = _Failures(0, now)
-        entry.count += 1
-        entry.last = now
-        return entry.count
-
-    def succeeded(self, address: str) -> None:
-        self.failures.pop(address, None)
-
-    def _prune(self, now: datetime) -> None:
-        self.failures = {a: f for a, f in self.failures.items() if now - f.last < FORGET_AFTER}
-        if len(self.failures) >= _MAX_ADDRESSES:
-            self.failures.clear()
 
 
 THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle", LoginThrottle)
@@ -236,27 +191,53 @@ THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle", LoginThrottle
 
 async def sign_in(request: web.Request, username: str, password: str) -> Principal:
     """Check a username and password for the API and the staff pages alike: 429 while
-    the address must pause, 401 (one message for any bad pair), else the principal."""
+    the name or the address must pause (counted before the password is checked), 401
+    (one message for any bad pair), else the principal. Every outcome is audited with
+    the client address, never with the password."""
     app = request.app
-    throttle = app[THROTTLE]
-    address = request.remote or "unknown"
+    db = app[keys.DB]
+    address = client_address(request)
     now = app[keys.CLOCK]()
-    wait = throttle.wait(address, now)
+    wait = await app[THROTTLE].attempt(username, address, now)
     if wait:
-        log.warning("login throttled", username=username, remote=address, retry_after=wait)
+        log.warning("login throttled", remote=address, retry_after=wait)
+        await audit.record_now(db, now, "login_throttled", None, username, address, retry_after=wait)
         raise LoginThrottled(wait)
-    who = await users.authenticate(app[keys.DB], username, password)
+    try:
+        who = await users.authenticate(db, username, password, now)
+    except HashingBusy:
+        raise ApiError(503, "busy", "too many sign-ins at once; try again in a moment") from None
     if who is None:
-        count = throttle.failed(address, now)
-        log.warning("login refused", username=username, remote=address, failures=count)
+        log.warning("login refused", remote=address)
+        await audit.record_now(db, now, "login_failed", None, username, address)
         raise unauthorized("wrong username or password")
-    throttle.succeeded(address)
-    log.info("login", username=who.username, remote=address)
+    await app[THROTTLE].succeeded(username, address)
+    log.info("login", user_id=who.id, remote=address)
+    await audit.record_now(db, now, "login", who.username, who.username, address)
     return who
+
+
+async def sign_out(request: web.Request, response: web.StreamResponse) -> None:
+    """End the sign-in this request was made with: its bearer token, and the session
+    cookie's token (after an API login both are one token, so both end)."""
+    app = request.app
+    who = await principal(request)
+    token = bearer(request)
+    if token:
+        await users.revoke_token(app[keys.DB], token)
+    session = await load_session(request)
+    if session.get("token"):
+        await users.revoke_token(app[keys.DB], session["token"])
+    session.invalidate()
+    await save_session(request, response, session)
+    if who is not None:
+        await audit.record_now(app[keys.DB], app[keys.CLOCK](), "logout", who.username, who.username,
+                               client_address(request))
 
 
 def setup_sessions(app: web.Application) -> None:
     app[SESSIONS] = EncryptedCookieStorage(
-        _session_key(app[keys.SETTINGS]), cookie_name=SESSION_COOKIE, httponly=True, samesite="Lax", max_age=12 * 3600
+        _session_key(app[keys.SETTINGS]), cookie_name=SESSION_COOKIE, httponly=True, samesite="Lax",
+        max_age=SESSION_HOURS * 3600
     )
-    app[THROTTLE] = LoginThrottle()
+    app[THROTTLE] = LoginThrottle(app[keys.DB])

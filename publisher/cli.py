@@ -1,4 +1,4 @@
-"""The `publisher` command: serve, user add, device add, db upgrade."""
+"""The `publisher` command: serve, user add, user passwd, device add, db upgrade."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     add_user.add_argument("--role", action="append", required=True, help="editor, reviewer, admin or a review step's role")
     add_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add_user.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+    passwd = user.add_parser("passwd", help="set a password; ends that user's sessions and tokens")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    passwd.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
 
     kinds = list(channels.kinds)
     device = sub.add_parser("device", help=f"devices ({', '.join(kinds)})").add_subparsers(dest="action", required=True)
@@ -101,6 +105,19 @@ def _user_add(settings: Settings, channels: ChannelRegistry, args: argparse.Name
     return 0
 
 
+def _user_passwd(settings: Settings, args: argparse.Namespace) -> int:
+    from publisher.services import users
+
+    password = _read_password(args.password_stdin)
+
+    async def work(s: Any) -> None:
+        await users.set_password(s.db, args.name, password, datetime.now(timezone.utc))
+
+    asyncio.run(_with_services(settings, work))
+    print(f"password of {args.name} set; their sessions and tokens have ended")
+    return 0
+
+
 def _device_add(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     try:
         profile = json.loads(args.profile) if args.profile else None
@@ -155,7 +172,7 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
         if args.command == "serve":
             return _serve(settings, channels, args)
         if args.command == "user":
-            return _user_add(settings, channels, args)
+            return _user_passwd(settings, args) if args.action == "passwd" else _user_add(settings, channels, args)
         if args.command == "device":
             return _device_add(settings, channels, args)
         return _db_upgrade(settings, channels)

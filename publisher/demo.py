@@ -104,7 +104,7 @@ async def load(app: web.Application) -> bool:
     settings = app[keys.SETTINGS]
     people: dict[str, Principal] = {}
     for name, roles in STAFF.items():
-        spec = users.parse_user({"username": name, "password": PASSWORD, "roles": roles}, settings)
+        spec = users.parse_user({"username": name, "password": PASSWORD, "roles": roles}, settings, demo=True)
         people[name] = await users.add_user(db, spec, now)
     registry = app[keys.DEVICES]
     for loc in settings.locations:
@@ -117,8 +117,9 @@ async def load(app: web.Application) -> bool:
     for i, data in enumerate(NOTICES):
         author = people["editor" if i % 2 == 0 else "editor2"]
         notice = await service.create(author, data, now)
-        await service.submit(author, notice["id"], now)
-        await service.approve(people["reviewer"], notice["id"], {"comment": "審查通過"}, now)
+        submitted = await service.submit(author, notice["id"], now)
+        await service.approve(people["reviewer"], notice["id"],
+                              {"revision": submitted["pending_revision"]["revision"], "comment": "審查通過"}, now)
     return True
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from publisher.domain import errors as domain
+
 
 class ApiError(Exception):
     """A refusal the caller can act on. Raised anywhere; rendered by every route's wrapper (http.instrument)."""
@@ -51,3 +53,22 @@ def conflict(message: str, code: str = "conflict") -> ApiError:
 
 def unauthorized(message: str = "authentication required") -> ApiError:
     return ApiError(401, "unauthorized", message)
+
+
+# The one place where a domain refusal becomes an HTTP status (most specific first).
+_DOMAIN_STATUS: tuple[tuple[type[domain.DomainError], int], ...] = (
+    (domain.NotPermitted, 403),
+    (domain.WrongState, 409),
+)
+
+
+def from_domain(err: domain.DomainError) -> ApiError:
+    """The contract's error for a domain refusal; its code is the domain's code."""
+    status = next((s for kind, s in _DOMAIN_STATUS if isinstance(err, kind)), 422)
+    details = [{"field": err.field, "message": err.message, "type": err.code}] if err.field else []
+    return ApiError(status, err.code, err.message, details)
+
+
+def as_api(err: Exception) -> ApiError:
+    """An ApiError as it is, a domain refusal mapped (for pages that explain refusals in place)."""
+    return from_domain(err) if isinstance(err, domain.DomainError) else err  # type: ignore[return-value]

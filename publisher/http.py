@@ -18,7 +18,8 @@ from aiohttp import web
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from publisher import keys
-from publisher.errors import ApiError
+from publisher.domain.errors import DomainError
+from publisher.errors import ApiError, from_domain
 
 log = structlog.get_logger("publisher.http")
 Handler = Any  # an aiohttp request handler
@@ -100,6 +101,8 @@ def instrument(handler: Handler, route: str, html_hooks: tuple[ResponseHook, ...
             response = await handler(request)
         except ApiError as err:
             response = server_error(request, err, err.status) if err.status >= 500 else error_response(request, err)
+        except DomainError as err:  # a rule's refusal: mapped in publisher.errors
+            response = error_response(request, from_domain(err))
         except web.HTTPException as exc:
             if exc.status < 400:  # redirects and 304s raised as exceptions pass through
                 request.app[keys.METRICS].observe(request.method, route, exc.status, perf_counter() - started)

@@ -1,10 +1,19 @@
 """Password and token hashing. Passwords: argon2id. Tokens: SHA-256 of 32 random bytes
-(a token has enough entropy that a slow hash adds nothing, and lookups must be cheap)."""
+(a token has enough entropy that a slow hash adds nothing, and lookups must be cheap).
+
+argon2 is slow on purpose (tens of milliseconds and 64 MiB a hash), so the async
+callers run it in a small thread pool of its own (argon2-cffi releases the GIL), never
+on the event loop: a burst of sign-ins must not stall feeds or /healthz. The pool has
+few threads and a cap on waiting work; beyond it a sign-in is refused as busy.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
+from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,6 +22,19 @@ _hasher = PasswordHasher()
 # Verified against when the user does not exist, so that a bad name and a bad
 # password take the same time and get the same answer.
 _DUMMY_HASH = _hasher.hash("not a real password")
+
+HASH_THREADS = 2
+MAX_WAITING = 64
+_pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
+_in_flight = 0
+
+# The demo data set's password: refused like a common one, except under `serve --demo`.
+DEMO_PASSWORD = "publisher-demo"
+MIN_LENGTH = 12
+
+
+class HashingBusy(Exception):
+    """More password checks are waiting than the pool should queue."""
 
 
 def hash_password(password: str) -> str:
@@ -24,6 +46,54 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def _off_loop(fn, *args):  # type: ignore[no-untyped-def]
+    global _in_flight
+    if _in_flight >= MAX_WAITING:
+        raise HashingBusy()
+    _in_flight += 1
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_pool, fn, *args)
+    finally:
+        _in_flight -= 1
+
+
+async def hash_password_async(password: str) -> str:
+    return await _off_loop(hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    return await _off_loop(verify_password, password_hash, password)
+
+
+def common_passwords() -> frozenset[str]:
+    """The shipped list (publisher/data/common-passwords.txt), lower-cased."""
+    global _COMMON
+    if _COMMON is None:
+        text = files("publisher.data").joinpath("common-passwords.txt").read_text("utf-8")
+        _COMMON = frozenset(
+            line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        )
+    return _COMMON
+
+
+_COMMON: frozenset[str] | None = None
+
+
+def password_problem(password: str, username: str | None, demo: bool = False) -> str | None:
+    """Why a new password is refused, or None. The rules: at least 12 characters, not
+    the username, not in the list of common passwords (the demo's allowed under --demo)."""
+    if len(password) < MIN_LENGTH:
+        return f"must be at least {MIN_LENGTH} characters long"
+    lowered = password.lower()
+    if username and lowered == username.lower():
+        return "must not be the username"
+    if demo and password == DEMO_PASSWORD:
+        return None
+    if lowered in common_passwords():
+        return "is too common; choose another"
+    return None
 
 
 def new_token() -> str:

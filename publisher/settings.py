@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -97,12 +97,44 @@ class Server(Strict):
             raise ValueError("must be an http:// or https:// address such as https://notices.example.gov "
                              "(no query, no fragment)")
         return value.rstrip("/")
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+    # "10.0.0.0/8"); see publisher.remote. Empty: the socket's peer is the client.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list, max_length=100)
 
 
 class Security(Strict):
-    # Empty: a key is generated once and kept in data_dir/session.key.
+    # 32 random bytes in URL-safe base64 (python -c "import secrets,base64;
+    # print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())").
+    # Empty: a key is generated once and kept in data_dir/session.key (mode 0600).
     session_secret: str = ""
     token_ttl_hours: Annotated[int, Field(ge=1, le=24 * 90)] = 24 * 7
+
+    @field_validator("session_secret")
+    @classmethod
+    def _a_real_key(cls, value: str) -> str:
+        # A short or made-up secret used to become a weak key padded with zero bytes.
+        if value and session_key_bytes(value) is None:
+            raise ValueError("must be 32 random bytes in URL-safe base64 (44 characters), or empty to "
+                             "have one generated into the data folder")
+        return value
+
+
+_URLSAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def session_key_bytes(text: str) -> bytes | None:
+    """The 32-byte key encoded in `text` (URL-safe base64), or None when it is not one."""
+    import base64
+    import binascii
+
+    raw = text.strip()
+    if not raw or any(c not in _URLSAFE for c in raw.rstrip("=")):
+        return None
+    try:
+        key = base64.urlsafe_b64decode(raw.encode("ascii") + b"=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+    return key if len(key) == 32 else None
 
 
 class DeviceTimings(Strict):

@@ -156,7 +156,8 @@ async def publish(client: TestClient, staff: Staff, author: str = "ed", reviewer
     nid = (await resp.json())["id"]
     resp = await client.post(f"/api/v1/notices/{nid}/submit", headers=staff[author])
     assert resp.status == 200, await resp.text()
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff[reviewer])
+    read = (await resp.json())["pending_revision"]["revision"]  # what the reviewer reads and names
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": read}, headers=staff[reviewer])
     assert resp.status == 200, await resp.text()
     return await resp.json()
 

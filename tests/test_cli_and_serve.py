@@ -77,7 +77,7 @@ def test_serve_end_to_end_with_cli_changes_while_running(env: dict[str, str], se
     assert status == 201, body
     nid = json.loads(body)["id"]
     assert fetch(f"{base}/api/v1/notices/{nid}/submit", {}, ed)[0] == 200
-    assert fetch(f"{base}/api/v1/notices/{nid}/approve", {}, rev)[0] == 200
+    assert fetch(f"{base}/api/v1/notices/{nid}/approve", {"revision": 1}, rev)[0] == 200
 
     status, _, html = fetch(base + "/")
     assert status == 200 and "明日停水通知" in html.decode()

@@ -24,7 +24,7 @@ def publish_at(server: Server, ed: dict[str, str], rev: dict[str, str], title: s
     assert status == 201, body
     nid = json.loads(body)["id"]
     assert fetch(f"{server.base}/api/v1/notices/{nid}/submit", {}, ed)[0] == 200
-    assert fetch(f"{server.base}/api/v1/notices/{nid}/approve", {}, rev)[0] == 200
+    assert fetch(f"{server.base}/api/v1/notices/{nid}/approve", {"revision": 1}, rev)[0] == 200
     return nid
 
 

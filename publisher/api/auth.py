@@ -12,11 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from publisher import keys
 from publisher.auth import (
     LoginThrottled,
-    bearer,
-    end_session,
     require_staff,
     same_origin,
     sign_in,
+    sign_out,
     start_session,
 )
 from publisher.errors import forbidden
@@ -49,16 +48,14 @@ async def login(request: web.Request) -> web.Response:
         app[keys.DB], who, now, timedelta(hours=app[keys.SETTINGS].security.token_ttl_hours)
     )
     response = json_response({"token": token, "user": {"username": who.username, "roles": sorted(who.roles)}})
-    await start_session(request, response, who)
+    # The cookie carries the same token, so logging out with either ends both.
+    await start_session(request, response, who, token)
     return response
 
 
 @routes.post("/api/v1/auth/logout")
 async def logout(request: web.Request) -> web.Response:
     await require_staff(request)
-    token = bearer(request)
-    if token:
-        await users.revoke_token(request.app[keys.DB], token)
     response = json_response({"ok": True})
-    await end_session(request, response)
+    await sign_out(request, response)
     return response

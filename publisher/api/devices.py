@@ -7,6 +7,7 @@ from aiohttp import web
 from publisher import keys
 from publisher.auth import require_staff
 from publisher.http import json_body, json_response
+from publisher.remote import client_address
 from publisher.services.device_status import device_status, revoke_device
 
 routes = web.RouteTableDef()
@@ -14,8 +15,9 @@ routes = web.RouteTableDef()
 
 @routes.post("/api/v1/devices")
 async def add(request: web.Request) -> web.Response:
-    await require_staff(request, "admin")
-    device, token = await request.app[keys.DEVICES].add(await json_body(request), request.app[keys.CLOCK]())
+    who = await require_staff(request, "admin")
+    device, token = await request.app[keys.DEVICES].add(await json_body(request), request.app[keys.CLOCK](),
+                                                        by=(who.username, client_address(request)))
     return json_response({"id": device.id, "kind": device.kind, "location": device.location, "token": token}, status=201)
 
 
@@ -29,7 +31,8 @@ async def list_devices(request: web.Request) -> web.Response:
 
 @routes.delete("/api/v1/devices/{id}")
 async def revoke(request: web.Request) -> web.Response:
-    await require_staff(request, "admin")
+    who = await require_staff(request, "admin")
     app = request.app
-    device = await revoke_device(app[keys.DEVICES], app[keys.QUEUE], request.match_info["id"], app[keys.CLOCK]())
-    return json_response({"id": device.id, "revoked": True})
+    device = await revoke_device(app[keys.DEVICES], app[keys.QUEUE], request.match_info["id"], app[keys.CLOCK](),
+                                 (who.username, client_address(request)))
+    return json_response({"id": device.id, "revoked": True, "declared_in_config": device.declared})

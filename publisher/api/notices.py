@@ -12,6 +12,7 @@ from publisher import keys
 from publisher.auth import require_staff
 from publisher.errors import ApiError
 from publisher.http import int_param, json_body, json_response, path_id
+from publisher.remote import client_address
 from publisher.services.notice_reads import check_status
 from publisher.services.users import Principal
 
@@ -73,7 +74,8 @@ def _transition(name: str, with_body: bool) -> Callable[[web.Request], Awaitable
         args: list[Any] = [who, notice_id(request)]
         if with_body:
             args.append(await json_body(request))
-        notice = await getattr(service, name)(*args, request.app[keys.CLOCK]())
+        extra = {"remote": client_address(request)} if name == "withdraw" else {}  # for the audit trail
+        notice = await getattr(service, name)(*args, request.app[keys.CLOCK](), **extra)
         log.info(f"notice {name}", notice=notice["id"], by=who.username, status=notice["status"])
         return json_response(notice)
 
@@ -84,6 +86,8 @@ def _transition(name: str, with_body: bool) -> Callable[[web.Request], Awaitable
 routes.post("/api/v1/notices/{id}/submit")(_transition("submit", with_body=False))
 routes.post("/api/v1/notices/{id}/approve")(_transition("approve", with_body=True))
 routes.post("/api/v1/notices/{id}/reject")(_transition("reject", with_body=True))
+# An author takes their revision back out of review (instead of rejecting it themselves).
+routes.post("/api/v1/notices/{id}/recall")(_transition("recall", with_body=True))
 routes.post("/api/v1/notices/{id}/withdraw")(_transition("withdraw", with_body=True))
 
 

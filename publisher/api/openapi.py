@@ -16,7 +16,8 @@ from publisher.channel_registry import ChannelRegistry
 from publisher.domain.notices import NoticeIn
 from publisher.http import json_response
 from publisher.services.devices import DeviceIn
-from publisher.services.notices import Comment, Reason
+from publisher.services.notices import Approval, Reason, Recall, Rejection
+from publisher.services.users import PasswordChange, UserIn, UserPatch
 
 routes = web.RouteTableDef()
 REF = "#/components/schemas/{model}"
@@ -26,7 +27,9 @@ DOCUMENT: web.AppKey[dict[str, Any]] = web.AppKey("openapi_document")
 
 
 def _request_models(channels: ChannelRegistry) -> dict[str, type[BaseModel]]:
-    return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Comment": Comment, "DeviceIn": DeviceIn,
+    return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Approval": Approval,
+            "Rejection": Rejection, "Recall": Recall, "UserIn": UserIn, "UserPatch": UserPatch,
+            "PasswordChange": PasswordChange, "DeviceIn": DeviceIn,
             **channels.openapi_models}
 
 
@@ -69,7 +72,19 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
     with_id = {"parameters": [_ID]}
     return {
         "/api/v1/auth/login": {"post": _op("Sign in; returns a bearer token and sets a session cookie", "Login", auth=False, errors=(400, 401, 422))},
-        "/api/v1/auth/logout": {"post": _op("End this token or session")},
+        "/api/v1/auth/logout": {"post": _op("End this token or session (after an API login, both)")},
+        "/api/v1/users": {"post": _op("Create a staff account (admin)", "UserIn", ok=201),
+                          "get": _op("Staff accounts with roles, disabled, last login (admin)")},
+        "/api/v1/users/me/password": {"post": _op(
+            "Change one's own password; every session and token of the caller ends", "PasswordChange")},
+        "/api/v1/users/{username}": {
+            "parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "patch": _op("Change roles or disable (admin); disabling or removing a role ends the user's "
+                         "sessions and tokens", "UserPatch")},
+        "/api/v1/audit": {"get": _op("Security events, newest first (admin)", params=[
+            _q("since", "ISO 8601 instant with an offset", {"type": "string", "format": "date-time"}),
+            _q("limit", "1 to 500", {"type": "integer", "minimum": 1, "maximum": 500}),
+            _q("cursor", "next_cursor of the previous page")])},
         "/api/v1/notices": {
             "post": _op("Create a notice (status draft)", "NoticeIn", ok=201),
             "get": _op("A page of notices, newest first", params=[
@@ -80,8 +95,10 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
         },
         "/api/v1/notices/{id}": {**with_id, "get": _op("One notice"), "put": _op("Edit: a new draft revision", "NoticeIn")},
         "/api/v1/notices/{id}/submit": {**with_id, "post": _op("Send the draft to review")},
-        "/api/v1/notices/{id}/approve": {**with_id, "post": _op("Approve the current review step", "Comment")},
-        "/api/v1/notices/{id}/reject": {**with_id, "post": _op("Send the revision back to draft", "Reason")},
+        "/api/v1/notices/{id}/approve": {**with_id, "post": _op("Approve the current review step of the revision named", "Approval")},
+        "/api/v1/notices/{id}/reject": {**with_id, "post": _op("Send the revision named back to draft (not by its author)", "Rejection")},
+        "/api/v1/notices/{id}/recall": {**with_id, "post": _op(
+            "An author withdraws their revision from review; an edit then makes a new revision", "Recall")},
         "/api/v1/notices/{id}/withdraw": {**with_id, "post": _op("Take the notice off every channel", "Reason")},
         "/api/v1/notices/{id}/history": {**with_id, "get": _op("Append-only events")},
         "/api/v1/review-queue": {"get": _op("Revisions waiting for a step the caller may approve")},

@@ -26,10 +26,11 @@ def device_status(
         yield device, snap, registry.describe(device, now, snap.version, snap.generated_at)
 
 
-async def revoke_device(registry: DeviceRegistry, queue: ContentQueue, device_id: str, now: datetime) -> Device:
+async def revoke_device(registry: DeviceRegistry, queue: ContentQueue, device_id: str, now: datetime,
+                        by: tuple[str | None, str | None] = (None, None)) -> Device:
     """Revoke the token (404 for an unknown id); the device's snapshots are dropped and
     its open event streams are woken so that they notice and end."""
-    device = await registry.revoke(device_id, now)
+    device = await registry.revoke(device_id, now, by)
     queue.forget(device.id)
     queue.touch()
     return device

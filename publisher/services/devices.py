@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from publisher.domain.text import check_text
 from publisher.errors import conflict, from_validation, not_found, unauthorized
 from publisher.passwords import new_token, token_hash
+from publisher.services import audit
 from publisher.settings import ConfigError, Settings
 from publisher.store.engine import Database
 from publisher.store.tables import devices
@@ -75,6 +76,8 @@ class Device:
     last_version: str | None = None
     # Parsed, channel-specific profile (e.g. an LED SignProfile), set by the registry.
     settings: Any = None
+    # Declared in the configuration: a revocation holds until the config changes its token.
+    declared: bool = False
 
     @property
     def revoked(self) -> bool:
@@ -107,6 +110,7 @@ class DeviceRegistry:
         device = Device(
             id=row.id, kind=row.kind, location=row.location, name=row.name, profile=row.profile or {},
             token_hash=row.token_hash, created_at=row.created_at, last_seen=row.last_seen, last_version=row.last_version,
+            declared=row.declared_sha256 is not None,
         )
         parser = self.profiles.get(device.kind)
         device.settings = parser.model_validate(device.profile) if parser else None
@@ -114,8 +118,10 @@ class DeviceRegistry:
 
     async def declare(self, now: datetime) -> int:
         """Write the devices declared in the configuration (their profiles checked like
-        the API's); a bad one stops start-up with the key's name."""
-        rows = []
+        the API's); a bad one stops start-up with the key's name. A declared device that
+        was revoked stays revoked until the configuration gives it a new token; a new
+        or changed declaration is recorded in the audit trail."""
+        checked = []
         for i, spec in enumerate(self.settings.device):
             if spec.kind not in self.kinds:
                 raise ConfigError(f"configuration: device.{i}.kind: unknown device kind {spec.kind!r}; "
@@ -126,14 +132,21 @@ class DeviceRegistry:
             except ValidationError as exc:
                 bad = from_validation(exc, ("device", i, "profile"))
                 raise ConfigError(f"configuration: {bad.message}") from None
-            rows.append(dict(id=spec.id, kind=spec.kind, location=spec.location, name=spec.name, profile=profile,
-                             token_hash=spec.token_sha256, revoked_at=None))
-        if not rows:
+            checked.append((spec, profile))
+        if not checked:
             return 0
         async with self.db.write() as conn:
-            for row in rows:
-                await upsert(conn, devices, {**row, "created_at": now}, ["id"], row)
-        return len(rows)
+            for spec, profile in checked:
+                sha = spec.token_sha256
+                old = (await conn.execute(select(devices).where(devices.c.id == spec.id))).first()
+                values: dict[str, Any] = dict(kind=spec.kind, location=spec.location, name=spec.name, profile=profile)
+                if old is None or old.declared_sha256 != sha:  # new, or the config changed the token
+                    values.update(token_hash=sha, revoked_at=None, declared_sha256=sha)
+                    await audit.record(conn, now, "device_declared", None, spec.id, None, kind=spec.kind,
+                                       location=spec.location, change="added" if old is None else "token changed")
+                await upsert(conn, devices, {"id": spec.id, "token_hash": sha, "declared_sha256": sha, **values,
+                                             "created_at": now}, ["id"], values)
+        return len(checked)
 
     def _merge(self, row: Any) -> Device:
         """Take a device row from the database, keeping the in-memory last-seen facts
@@ -247,13 +260,15 @@ class DeviceRegistry:
                 raise from_validation(exc, ("profile",)) from None
         return device
 
-    async def add(self, data: Any, now: datetime, token: str | None = None) -> tuple[Device, str]:
-        """Register a device; the token (random unless given, as the demo does) is shown once."""
+    async def add(self, data: Any, now: datetime, token: str | None = None,
+                  by: tuple[str | None, str | None] = (None, None)) -> tuple[Device, str]:
+        """Register a device; the token (random unless given, as the demo does) is shown
+        once. `by` is (username, client address) for the audit trail."""
         spec = self.parse(data)
         token = token or new_token()
         values = dict(
             id=spec.id, kind=spec.kind, location=spec.location, name=spec.name, profile=spec.profile or {},
-            token_hash=token_hash(token), created_at=now, revoked_at=None,
+            token_hash=token_hash(token), created_at=now, revoked_at=None, declared_sha256=None,
         )
         async with self.db.write() as conn:
             existing = (await conn.execute(select(devices).where(devices.c.id == spec.id).with_for_update())).first()
@@ -262,12 +277,13 @@ class DeviceRegistry:
             # A revoked id may be registered again, with a new token.
             await upsert(conn, devices, values, ["id"], values)
             row = (await conn.execute(select(devices).where(devices.c.id == spec.id))).one()
+            await audit.record(conn, now, "device_added", by[0], spec.id, by[1], kind=spec.kind, location=spec.location)
         device = self.devices[spec.id] = self._device(row)
         self._misses.pop(spec.id, None)
         self._forget_tokens(spec.id)
         return device, token
 
-    async def revoke(self, device_id: str, now: datetime) -> Device:
+    async def revoke(self, device_id: str, now: datetime, by: tuple[str | None, str | None] = (None, None)) -> Device:
         async with self.db.write() as conn:
             result = await conn.execute(
                 update(devices).where(devices.c.id == device_id, devices.c.token_hash.is_not(None))
@@ -276,6 +292,8 @@ class DeviceRegistry:
             if result.rowcount == 0:
                 raise not_found(f"device {device_id!r}")
             row = (await conn.execute(select(devices).where(devices.c.id == device_id))).one()
+            await audit.record(conn, now, "device_revoked", by[0], device_id, by[1],
+                               declared=row.declared_sha256 is not None)
         device = self.devices[device_id] = self._device(row)
         self._forget_tokens(device_id)
         return device
@@ -306,6 +324,8 @@ class DeviceRegistry:
             "name": device.name,
             "profile": device.profile,
             "revoked": device.revoked,
+            # declared in config: once revoked, only a new token in the config brings it back
+            "declared_in_config": device.declared,
             "last_seen": device.last_seen.astimezone(self.settings.tz).isoformat() if device.last_seen else None,
             "last_version": device.last_version,
             "current_version": current_version,

@@ -55,6 +55,8 @@ def pending_of(rev: Any | None, approvals: dict[int, Any]) -> Pending | None:
         current_step=rev.current_step,
         authors=frozenset(rev.authors),
         approvals={step: ev.actor_id for step, ev in approvals.items()},
+        number=rev.number,
+        frozen=rev.review_round > 0,
     )
 
 

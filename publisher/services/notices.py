@@ -20,6 +20,7 @@ from publisher.channel_registry import builtin_registry
 from publisher.domain import workflow
 from publisher.domain.notices import NoticeIn
 from publisher.errors import ApiError, forbidden, from_validation, not_found
+from publisher.services import audit
 from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
 from publisher.services.users import Principal
 from publisher.settings import Settings
@@ -38,9 +39,23 @@ class Reason(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class Comment(BaseModel):
+# The pending revision number the reviewer read (Notice.pending_revision.revision).
+RevisionNo = Field(ge=1, le=2**31 - 1)
+
+
+class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    revision: int = RevisionNo
     comment: str | None = Field(default=None, max_length=2000)
+
+
+class Rejection(Reason):
+    revision: int = RevisionNo
+
+
+class Recall(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 def parse(model: type[BaseModel], data: Any, context: dict[str, Any] | None = None) -> Any:
@@ -122,19 +137,24 @@ class NoticeService:
         notice = self.parse_notice(data)
         async with self.db.write() as conn:
             row, pending_rev, pending = await self._lock(conn, notice_id)
-            workflow.check_edit(row.status, pending)
-            if pending_rev is not None:  # a draft: edited in place, its authors grow
+            new_number = workflow.check_edit(row.status, pending)
+            if not new_number:  # a draft never submitted: edited in place, its authors grow
                 authors = sorted(set(pending_rev.authors) | {who.id})
                 await conn.execute(
                     update(revisions).where(revisions.c.id == pending_rev.id)
                     .values(content=_content(notice), authors=authors, updated_at=now)
                 )
                 rev_id, number = pending_rev.id, pending_rev.number
-            else:  # live: a new draft revision; the live one stays live
+            else:  # live, or a submitted (frozen) draft: a new revision; the live one stays live
                 number = (await conn.execute(
                     select(func.max(revisions.c.number)).where(revisions.c.notice_id == notice_id)
                 )).scalar_one() + 1
-                rev_id = await self._new_revision(conn, notice_id, number, notice, who, now)
+                # Whoever wrote the frozen draft wrote part of this one too (four eyes).
+                earlier = set(pending_rev.authors) if pending_rev is not None else set()
+                rev_id = await self._new_revision(conn, notice_id, number, notice, who, now, earlier)
+                if pending_rev is not None:
+                    await conn.execute(update(revisions).where(revisions.c.id == pending_rev.id)
+                                       .values(state="superseded", updated_at=now))
             await conn.execute(
                 update(notices).where(notices.c.id == notice_id).values(
                     pending_revision_id=rev_id, title=notice.title, updated_at=now,
@@ -160,10 +180,11 @@ class NoticeService:
         return await self.get(notice_id)
 
     async def approve(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
-        comment = parse(Comment, {} if data is None else data).comment
+        body = parse(Approval, {} if data is None else data)
+        comment = body.comment
         async with self.db.write() as conn:
             row, rev, pending = await self._lock(conn, notice_id)
-            last = workflow.check_approve(self.chain, row.status, pending, who.id, who.roles)
+            last = workflow.check_approve(self.chain, row.status, pending, who.id, who.roles, body.revision)
             step = rev.current_step
             await _event(conn, notice_id, rev.id, rev.number, who, now, "approve", step, comment, rev.review_round)
             if last:
@@ -182,19 +203,35 @@ class NoticeService:
         return await self.get(notice_id)
 
     async def reject(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
-        reason = parse(Reason, {} if data is None else data).reason
+        body = parse(Rejection, {} if data is None else data)
         async with self.db.write() as conn:
             row, rev, pending = await self._lock(conn, notice_id)
-            workflow.check_reject(self.chain, row.status, pending, who.roles)
-            await conn.execute(
-                update(revisions).where(revisions.c.id == rev.id).values(state="draft", current_step=0, updated_at=now)
-            )
-            status = "draft" if row.status == "in_review" else row.status
-            await conn.execute(update(notices).where(notices.c.id == notice_id).values(status=status, updated_at=now))
-            await _event(conn, notice_id, rev.id, rev.number, who, now, "reject", rev.current_step, reason, rev.review_round)
+            workflow.check_reject(self.chain, row.status, pending, who.id, who.roles, body.revision)
+            await self._back_to_draft(conn, row, rev, now)
+            await _event(conn, notice_id, rev.id, rev.number, who, now, "reject", rev.current_step, body.reason,
+                         rev.review_round)
         return await self.get(notice_id)
 
-    async def withdraw(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
+    async def recall(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
+        """An author withdraws their revision from review; it stays frozen (an edit makes a new one)."""
+        reason = parse(Recall, {} if data is None else data).reason
+        async with self.db.write() as conn:
+            row, rev, pending = await self._lock(conn, notice_id)
+            workflow.check_recall(row.status, pending, who.id, who.roles)
+            await self._back_to_draft(conn, row, rev, now)
+            await _event(conn, notice_id, rev.id, rev.number, who, now, "recall", rev.current_step, reason,
+                         rev.review_round)
+        return await self.get(notice_id)
+
+    async def _back_to_draft(self, conn: AsyncConnection, row: Any, rev: Any, now: datetime) -> None:
+        await conn.execute(
+            update(revisions).where(revisions.c.id == rev.id).values(state="draft", current_step=0, updated_at=now)
+        )
+        status = "draft" if row.status == "in_review" else row.status
+        await conn.execute(update(notices).where(notices.c.id == row.id).values(status=status, updated_at=now))
+
+    async def withdraw(self, who: Principal, notice_id: int, data: Any, now: datetime,
+                       remote: str | None = None) -> dict[str, Any]:
         reason = parse(Reason, {} if data is None else data).reason
         async with self.db.write() as conn:
             row, _rev, _pending = await self._lock(conn, notice_id)
@@ -204,6 +241,8 @@ class NoticeService:
             )
             await _bump_data(conn)
             await _event(conn, notice_id, row.live_revision_id, None, who, now, "withdraw", comment=reason)
+            await audit.record(conn, now, "notice_withdrawn", who.username, f"notice {notice_id}", remote,
+                               index_no=row.index_no, title=row.title, reason=reason)
         await self._changed(notice_id)
         return await self.get(notice_id)
 
@@ -219,11 +258,13 @@ class NoticeService:
         return row, rev, pending_of(rev, approvals.get(rev.id, {}) if rev is not None else {})
 
     async def _new_revision(
-        self, conn: AsyncConnection, notice_id: int, number: int, notice: NoticeIn, who: Principal, now: datetime
+        self, conn: AsyncConnection, notice_id: int, number: int, notice: NoticeIn, who: Principal, now: datetime,
+        earlier_authors: set[int] | None = None,
     ) -> int:
+        authors = sorted((earlier_authors or set()) | {who.id})
         result = await conn.execute(
             insert(revisions).values(
-                notice_id=notice_id, number=number, state="draft", content=_content(notice), authors=[who.id],
+                notice_id=notice_id, number=number, state="draft", content=_content(notice), authors=authors,
                 review_round=0, current_step=0, created_at=now, updated_at=now,
             )
         )

@@ -38,6 +38,7 @@ users = Table(
     Column("session_epoch", Integer, nullable=False, default=0),
     Column("language", String(16), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime, nullable=True),
 )
 
 api_tokens = Table(
@@ -125,6 +126,9 @@ devices = Table(
     Column("revoked_at", UTCDateTime, nullable=True),
     Column("last_seen", UTCDateTime, nullable=True),
     Column("last_version", String(80), nullable=True),
+    # For a device declared in config: the token hash the config last gave. While the
+    # config keeps giving the same one, a revocation made since stays in force.
+    Column("declared_sha256", String(64), nullable=True),
 )
 
 # One row: bumped by every write that changes what any channel could show, so that
@@ -134,4 +138,29 @@ data_state = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("revision", Integer, nullable=False),
+)
+
+# Security events, append-only (no update or delete path; the migration adds triggers
+# that refuse one): logins, logouts, accounts, roles, devices, withdrawals.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(64), nullable=True),  # username; null for start-up and the CLI
+    Column("action", String(40), nullable=False),
+    Column("target", String(200), nullable=True),
+    Column("remote", String(64), nullable=True),  # client address
+    Column("details", JSON, nullable=False),
+    Index("ix_audit_events_at", "at", "id"),
+)
+
+# Failed sign-ins per key ("user:<name>" or "addr:<address>") in a fixed window;
+# counted before the password is checked, so parallel guesses cannot slip past.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("window_start", UTCDateTime, nullable=False),
 )

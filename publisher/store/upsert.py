@@ -17,10 +17,14 @@ def _insert(conn: AsyncConnection, table: Table) -> Any:
 
 
 async def upsert(conn: AsyncConnection, table: Table, values: Mapping[str, Any], key: Sequence[str],
-                 changes: Mapping[str, Any]) -> None:
-    """Insert `values`; where a row with the same `key` exists, set `changes` on it instead."""
-    stmt = _insert(conn, table).values(**values)
-    await conn.execute(stmt.on_conflict_do_update(index_elements=list(key), set_=dict(changes)))
+                 changes: Mapping[str, Any], returning: Sequence[Any] = ()) -> Any:
+    """Insert `values`; where a row with the same `key` exists, set `changes` on it instead.
+    With `returning` columns, the written row's values come back (one statement, atomic)."""
+    stmt = _insert(conn, table).values(**values).on_conflict_do_update(index_elements=list(key), set_=dict(changes))
+    if returning:
+        return (await conn.execute(stmt.returning(*returning))).one()
+    await conn.execute(stmt)
+    return None
 
 
 async def insert_missing(conn: AsyncConnection, table: Table, values: Mapping[str, Any]) -> None:

@@ -11,9 +11,10 @@ from aiohttp import web
 
 from publisher import keys
 from publisher.errors import ApiError, not_found
+from publisher.remote import client_address
 from publisher.services.device_status import device_status, revoke_device
 from publisher.web.forms import localize
-from publisher.web.pages import form, render, see_other, staff_page, translator
+from publisher.web.pages import form, render, see_other, staff_page, translator, who
 
 routes = web.RouteTableDef()
 
@@ -83,7 +84,8 @@ async def register(request: web.Request) -> web.StreamResponse:
             return await _page(request, values=values, status=422,
                                errors={"profile": t("設定須是 JSON 物件，如 {\"encoding\": \"gbk\"}")})
     try:
-        device, token = await request.app[keys.DEVICES].add(spec, request.app[keys.CLOCK]())
+        device, token = await request.app[keys.DEVICES].add(spec, request.app[keys.CLOCK](),
+                                                            by=(who(request).username, client_address(request)))
     except ApiError as err:
         if err.status != 422:
             raise
@@ -109,5 +111,6 @@ async def revoke_confirm(request: web.Request) -> web.StreamResponse:
 @staff_page("admin")
 async def revoke(request: web.Request) -> web.StreamResponse:
     app = request.app
-    device = await revoke_device(app[keys.DEVICES], app[keys.QUEUE], request.match_info["id"], app[keys.CLOCK]())
+    device = await revoke_device(app[keys.DEVICES], app[keys.QUEUE], request.match_info["id"], app[keys.CLOCK](),
+                                 (who(request).username, client_address(request)))
     see_other(f"/staff/devices?revoked={device.id}")

@@ -7,10 +7,10 @@ from aiohttp import web
 from publisher import keys
 from publisher.auth import (
     LoginThrottled,
-    end_session,
     is_https,
     principal,
     sign_in,
+    sign_out,
     start_session,
 )
 from publisher.errors import ApiError
@@ -39,7 +39,8 @@ async def login_form(request: web.Request) -> web.StreamResponse:
     target = safe_next(request.query.get("next"))
     if await principal(request) is not None:
         see_other(target)
-    return await render(request, "staff/login.html", {"next": target, "username": "", "error": None})
+    done = Translator(language(request, None))("密碼已變更，請用新密碼登入。") if request.query.get("done") == "password" else None
+    return await render(request, "staff/login.html", {"next": target, "username": "", "error": None, "done": done})
 
 
 @routes.post(LOGIN)
@@ -51,18 +52,20 @@ async def login(request: web.Request) -> web.StreamResponse:
     t = Translator(language(request, None))
     if not username or not password:
         return await render(request, "staff/login.html",
-                            {"next": target, "username": username, "error": t("請輸入使用者名稱和密碼。")}, status=422)
+                            {"next": target, "username": username, "error": t("請輸入使用者名稱和密碼。"), "done": None}, status=422)
     try:
         person = await sign_in(request, username, password)
     except LoginThrottled as err:
         response = await render(request, "staff/login.html", {
             "next": target, "username": username,
-            "error": t("這個位址登入失敗次數過多，請 %(seconds)s 秒後再試。", seconds=err.retry_after)}, status=429)
+            "error": t("登入失敗次數過多，請 %(seconds)s 秒後再試。", seconds=err.retry_after), "done": None}, status=429)
         response.headers["Retry-After"] = str(err.retry_after)
         return response
-    except ApiError:
+    except ApiError as err:
+        if err.status != 401:
+            raise
         return await render(request, "staff/login.html",
-                            {"next": target, "username": username, "error": t("使用者名稱或密碼不正確。")}, status=401)
+                            {"next": target, "username": username, "error": t("使用者名稱或密碼不正確。"), "done": None}, status=401)
     response = web.HTTPSeeOther(target)
     await start_session(request, response, person)
     raise response
@@ -72,7 +75,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 @staff_page()
 async def logout(request: web.Request) -> web.StreamResponse:
     response = web.HTTPSeeOther(LOGIN)
-    await end_session(request, response)
+    await sign_out(request, response)
     raise response
 
 

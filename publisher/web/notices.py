@@ -16,8 +16,10 @@ from publisher import keys
 from publisher.domain.markup import render_body
 from publisher.domain.notices import NoticeIn
 from publisher.domain.schedule import WEEKDAYS, Schedule, describe
-from publisher.errors import ApiError, from_validation
+from publisher.domain.errors import DomainError
+from publisher.errors import ApiError, as_api, from_validation
 from publisher.http import json_response, path_id
+from publisher.remote import client_address
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
 from publisher.web.pages import N_, explain, form, render, see_other, staff_page, translator, who
@@ -30,7 +32,8 @@ STATUS_NAMES = {"draft": N_("草稿"), "in_review": N_("審核中"), "live": N_(
 ACTION_NAMES = {"create": N_("建立"), "edit": N_("編輯"), "submit": N_("送審"), "approve": N_("核准"),
                 "reject": N_("退回"), "publish": N_("發布"), "withdraw": N_("撤回")}
 DONE = {"saved": N_("草稿已儲存。"), "submitted": N_("已送審，等待審核。"), "withdrawn": N_("公告已撤回，已從所有管道移除。"),
-        "approved": N_("已核准。"), "rejected": N_("已退回給作者。"), "published": N_("已核准並發布。")}
+        "approved": N_("已核准。"), "rejected": N_("已退回給作者。"), "published": N_("已核准並發布。"),
+        "recalled": N_("已撤回送審；修改後會成為新的版本。")}
 
 
 def notice_id(request: web.Request) -> int:
@@ -126,14 +129,15 @@ async def _save(request: web.Request, existing: int | None) -> web.StreamRespons
             notice = await service.create(person, converted.data, now)
         else:
             notice = await service.update(person, existing, converted.data, now)
-    except ApiError as err:
-        if err.status == 422:
-            the_form.errors = forms.field_errors(err.details, converted.rows, t)
-        elif err.status in (403, 409):  # e.g. submitted by someone else meanwhile: keep what was typed
-            the_form.errors = {"_form": explain(err, t)}
+    except (ApiError, DomainError) as raw:
+        refusal = as_api(raw)
+        if refusal.status == 422:
+            the_form.errors = forms.field_errors(refusal.details, converted.rows, t)
+        elif refusal.status in (403, 409):  # e.g. submitted by someone else meanwhile: keep what was typed
+            the_form.errors = {"_form": explain(refusal, t)}
         else:
             raise
-        return await _editor(request, the_form, current, status=err.status)
+        return await _editor(request, the_form, current, status=refusal.status)
     if action == "submit":
         await service.submit(person, notice["id"], app[keys.CLOCK]())
         see_other(f"/staff/notices/{notice['id']}?done=submitted")
@@ -201,13 +205,23 @@ async def submit(request: web.Request) -> web.StreamResponse:
     see_other(f"/staff/notices/{nid}?done=submitted")
 
 
+@routes.post("/staff/notices/{id}/recall")
+@staff_page("editor")
+async def recall(request: web.Request) -> web.StreamResponse:
+    """The author takes their revision back out of review (refusals become the error page)."""
+    nid = notice_id(request)
+    await request.app[keys.NOTICES].recall(who(request), nid, {}, request.app[keys.CLOCK]())
+    see_other(f"/staff/notices/{nid}?done=recalled")
+
+
 @routes.post("/staff/notices/{id}/withdraw")
 @staff_page()
 async def withdraw(request: web.Request) -> web.StreamResponse:
     nid = notice_id(request)
     reason = form(request).get("reason", "")
     try:
-        await request.app[keys.NOTICES].withdraw(who(request), nid, {"reason": reason}, request.app[keys.CLOCK]())
+        await request.app[keys.NOTICES].withdraw(who(request), nid, {"reason": reason}, request.app[keys.CLOCK](),
+                                                 client_address(request))
     except ApiError as err:
         if err.status != 422:
             raise

@@ -22,7 +22,8 @@ from publisher.auth import (
     principal,
     save_session,
 )
-from publisher.errors import ApiError
+from publisher.domain.errors import DomainError
+from publisher.errors import ApiError, from_domain
 from publisher.services.users import LANGUAGES, Principal
 from publisher.web import forms, i18n
 from publisher.web.i18n import N_, Translator
@@ -42,6 +43,7 @@ NAV = (
     ("/staff/schedule", N_("排程"), ()),
     ("/staff/devices", N_("裝置"), ()),
     ("/staff/users", N_("人員"), ("admin",)),
+    ("/staff/audit", N_("稽核紀錄"), ("admin",)),
 )
 
 # What a refusal means to the person who met it, by the service's error code.
@@ -54,6 +56,7 @@ EXPLAIN = {
     "in_review": N_("這則公告有修訂正在審核中，審核完成（核准或退回）前不能編輯。"),
     "withdrawn": N_("這則公告已撤回，不能再變更。"),
     "nothing_to_submit": N_("沒有可送審的草稿。"),
+    "revision_changed": N_("您看到的版本已不是等待審核的版本（作者已修改或撤回）。請重新閱讀目前的版本後再決定。"),
     "not_in_review": N_("這則公告目前沒有等待審核的修訂。"),
     "duplicate_user": N_("這個使用者名稱已有人使用。"),
     "duplicate_device": N_("這個裝置編號已經登記。"),
@@ -191,6 +194,8 @@ async def _run(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     except ApiError as err:
         return await error_page(request, err)
+    except DomainError as err:
+        return await error_page(request, from_domain(err))
     except web.HTTPRequestEntityTooLarge:
         return await error_page(request, ApiError(413, "body_too_large", "request body is larger than 1 MiB"))
 

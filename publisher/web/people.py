@@ -9,6 +9,7 @@ from aiohttp import web
 
 from publisher import keys
 from publisher.errors import ApiError
+from publisher.remote import client_address
 from publisher.services import users
 from publisher.web.forms import localize
 from publisher.web.pages import (
@@ -75,7 +76,7 @@ async def add(request: web.Request) -> web.StreamResponse:
     app = request.app
     try:
         await users.create_user(app[keys.DB], who(request), {**values, "password": data.get("password", "")},
-                                app[keys.SETTINGS], app[keys.CLOCK]())
+                                app[keys.SETTINGS], app[keys.CLOCK](), client_address(request))
     except ApiError as err:
         if err.status not in (409, 422):
             raise
@@ -109,18 +110,20 @@ async def change(request: web.Request) -> web.StreamResponse:
     data = form(request)
     action = data.get("action", "")
     db, me = request.app[keys.DB], who(request)
+    now, remote = request.app[keys.CLOCK](), client_address(request)
     try:
         if action == "roles":
-            await users.set_roles(db, me, uid, {"roles": data.getall("roles", [])}, request.app[keys.SETTINGS])
+            await users.set_roles(db, me, uid, {"roles": data.getall("roles", [])}, request.app[keys.SETTINGS],
+                                 now, remote)
             done = "roles"
         elif action in ("disable", "enable"):
-            await users.set_disabled(db, me, uid, action == "disable")
+            await users.set_disabled(db, me, uid, action == "disable", now, remote)
             done = "disabled" if action == "disable" else "enabled"
         elif action == "password":
-            await users.reset_password(db, me, uid, {"password": data.get("password", "")})
+            await users.reset_password(db, me, uid, {"password": data.get("password", "")}, now, remote)
             done = "password"
         elif action == "sign_out":
-            await users.end_sessions(db, me, uid)
+            await users.end_sessions(db, me, uid, now, remote)
             done = "signed_out"
         else:
             raise ApiError(422, "validation_failed", "unknown action")

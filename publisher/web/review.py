@@ -7,7 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from publisher import keys
-from publisher.errors import ApiError
+from publisher.domain.errors import DomainError
+from publisher.errors import ApiError, as_api
 from publisher.web import diff, forms
 from publisher.web.notices import names, notice_id, schedule_words
 from publisher.web.pages import (
@@ -113,19 +114,22 @@ async def decide(request: web.Request) -> web.StreamResponse:
     nid = notice_id(request)
     data = form(request)
     action, comment = data.get("action", ""), data.get("comment", "")
+    revision = data.get("revision", "")  # as shown on the page; the service checks it
     app = request.app
     service = app[keys.NOTICES]
     t = translator(request)
     try:
         if action == "approve":
-            notice = await service.approve(who(request), nid, {"comment": comment or None}, app[keys.CLOCK]())
+            notice = await service.approve(who(request), nid, {"revision": revision, "comment": comment or None},
+                                           app[keys.CLOCK]())
             done = "published" if notice["status"] == "live" and not notice["pending_revision"] else "approved"
         elif action == "reject":
-            await service.reject(who(request), nid, {"reason": comment}, app[keys.CLOCK]())
+            await service.reject(who(request), nid, {"revision": revision, "reason": comment}, app[keys.CLOCK]())
             done = "rejected"
         else:
             raise ApiError(422, "validation_failed", "unknown action")
-    except ApiError as err:
+    except (ApiError, DomainError) as raw:
+        err = as_api(raw)
         # Refusals (four eyes, a wrong role, a missing reason) stay on the page, explained.
         errors: dict[str, str] = {}
         alert = None

@@ -82,7 +82,7 @@ async def test_devices_written_by_another_process_count_at_once(client, staff, h
     resp = await client.post("/api/v1/notices", json=helpers.notice_body(led_text="臺灣門"), headers=staff["ed"])
     nid = (await resp.json())["id"]
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["rev"])
     await refused(resp, 422, "unencodable")
     assert "strict-1" in (await resp.json())["error"]["message"]
 

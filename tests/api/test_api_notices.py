@@ -106,7 +106,7 @@ async def test_editing_a_live_notice_keeps_the_live_revision_until_approval(clie
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "in_review"
     portal = await (await client.get(f"/notices/{nid}")).text()
     assert "原標題" in portal and "新標題" not in portal
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 2}, headers=staff["rev"])
     assert resp.status == 200
     approved = await resp.json()
     assert approved["live_revision"] == 2 and approved["pending_revision"] is None
@@ -125,8 +125,8 @@ async def test_editing_a_draft_in_place_adds_its_author(client, staff) -> None:
     # editing the draft made "both" one of its authors: not in their queue, and refused
     queue = await (await client.get("/api/v1/review-queue", headers=both)).json()
     assert nid not in [item["id"] for item in queue["items"]]
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=both)
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=both)
     assert resp.status == 403
     assert (await resp.json())["error"]["code"] == "four_eyes"
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["rev"])
     assert resp.status == 200

@@ -16,8 +16,11 @@ async def test_openapi_document_is_valid_3_1(client) -> None:
     assert doc["openapi"].startswith("3.1")
     validate(doc)
     for path in ["/api/v1/notices", "/api/v1/notices/{id}/approve", "/api/v1/devices", "/api/v1/live",
-                 "/api/v1/led/preview", "/api/v1/auth/login"]:
+                 "/api/v1/led/preview", "/api/v1/auth/login", "/api/v1/notices/{id}/recall", "/api/v1/users",
+                 "/api/v1/users/{username}", "/api/v1/users/me/password", "/api/v1/audit"]:
         assert path in doc["paths"], path
+    assert "revision" in doc["components"]["schemas"]["Approval"]["required"]
+    assert "revision" in doc["components"]["schemas"]["Rejection"]["required"]
     notice_in = doc["components"]["schemas"]["NoticeIn"]
     assert notice_in["properties"]["title"]["maxLength"] == 200
     assert "Schedule" in doc["components"]["schemas"]

@@ -24,7 +24,7 @@ async def test_submit_approve_makes_it_live_with_an_index_number(client, staff) 
     n = await resp.json()
     assert n["status"] == "in_review"
     assert n["review"]["waiting_for"] == {"step": 1, "name": "保密審查", "role": "reviewer"}
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": "可以公開"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "可以公開"}, headers=staff["rev"])
     assert resp.status == 200
     n = await resp.json()
     assert n["status"] == "live" and n["live_revision"] == 1 and n["pending_revision"] is None
@@ -38,7 +38,7 @@ async def test_author_cannot_approve_and_gets_403(client, staff) -> None:
     await staff.add("both", "editor", "reviewer")
     nid = await _draft(client, staff, author="both")
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["both"])
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["both"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["both"])
     assert resp.status == 403
     assert (await resp.json())["error"]["code"] == "four_eyes"
     # and the notice is not live
@@ -50,21 +50,21 @@ async def test_co_author_of_a_draft_cannot_approve_it(client, staff) -> None:
     nid = await _draft(client, staff, author="ed")
     await client.put(f"/api/v1/notices/{nid}", json=notice_body(title="改"), headers=staff["both"])
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["both"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["both"])
     await refused(resp, 403, "four_eyes")
 
 
 async def test_wrong_role_for_step_is_403_and_wrong_state_is_409(client, staff) -> None:
     nid = await _draft(client, staff)
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["rev"])
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "not_in_review"
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     resp = await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     await refused(resp, 409, "nothing_to_submit")
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["ed2"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["ed2"])
     await refused(resp, 403, "forbidden")
     assert "reviewer" in (await resp.json())["error"]["message"]
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": 5}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": 5}, headers=staff["rev"])
     await refused(resp, 422, "validation_failed")
 
 
@@ -75,7 +75,7 @@ async def test_reject_needs_a_reason_and_returns_to_draft(client, staff) -> None
         resp = await client.post(f"/api/v1/notices/{nid}/reject", json=body, headers=staff["rev"])
         await refused(resp, 422, "validation_failed")
         assert "reason" in (await resp.json())["error"]["message"]
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"reason": "含有個人信息"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "含有個人信息"}, headers=staff["rev"])
     assert resp.status == 200
     n = await resp.json()
     assert n["status"] == "draft" and n["pending_revision"]["state"] == "draft"
@@ -143,18 +143,18 @@ async def test_three_step_chain_in_order_by_different_people(chain_client) -> No
     nid = await _draft(client, staff)
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     # step 1 needs the section head; the confidentiality reviewer cannot jump ahead
-    await refused(await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["sec"]), 403, "forbidden")
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["multi"])
+    await refused(await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["sec"]), 403, "forbidden")
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["multi"])
     n = await resp.json()
     assert n["status"] == "in_review" and n["review"]["waiting_for"]["step"] == 2
     assert n["review"]["steps"][0]["approved_by"] == "multi"
     # one person approves at most one step of a revision
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["multi"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["multi"])
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "four_eyes"
     await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
-    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["sec"])).status == 200
+    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["sec"])).status == 200
     await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")  # not before the last step
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["lead"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["lead"])
     assert (await resp.json())["status"] == "live"
     assert (await client.get(f"/notices/{nid}")).status == 200
     history = (await (await client.get(f"/api/v1/notices/{nid}/history", headers=staff["ed"])).json())["events"]
@@ -169,12 +169,12 @@ async def test_rejection_at_a_later_step_restarts_the_chain(chain_client) -> Non
     client, staff = chain_client
     nid = await _draft(client, staff)
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["head"])
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"reason": "涉密"}, headers=staff["sec"])
+    await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["head"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "涉密"}, headers=staff["sec"])
     assert (await resp.json())["status"] == "draft"
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     n = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
     assert n["review"]["waiting_for"]["step"] == 1
     assert all(s["approved_by"] is None for s in n["review"]["steps"])
     # the head approves step 1 again in the new round
-    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["head"])).status == 200
+    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["head"])).status == 200

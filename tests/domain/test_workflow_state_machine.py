@@ -1,7 +1,13 @@
-"""A hypothesis state machine drives create/edit/submit/approve/reject/withdraw by several
-users (on a real SQLite database, through the service layer the API uses) and checks
-after every step that nothing unapproved is visible on any channel and that nobody
-ever approved their own revision or two steps of one revision."""
+"""A hypothesis state machine drives create/edit/submit/approve/reject/recall/withdraw by
+several users (on a real SQLite database, through the service layer the API uses) and
+checks after every step that nothing unapproved is visible on any channel, that nobody
+ever approved their own revision or two steps of one revision, and that what went live
+is what a second person read: a submitted revision never changes, and an approval
+naming any other revision than the one waiting is refused.
+
+Moves include an edit after a reject or a recall, reviewers deciding in parallel (two
+approvals of one step at once, one of them from a stale screen), and people holding
+two roles (editor and reviewer)."""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from channels.kiosk.format import KioskChannel
 from channels.led.fitting import SignProfile
 from channels.led.format import LedChannel
 from channels.portal.select import public_record
+from publisher.domain.errors import DomainError
 from publisher.errors import ApiError
 from publisher.live_sync import LiveSync
 from publisher.queue import ContentQueue
@@ -40,6 +47,8 @@ PEOPLE = {
     "lead": ["leader"],
     # holds every role: the one who tests four eyes hardest
     "all": ["editor", "section-head", "reviewer", "leader"],
+    # two roles: writes, and reviews the confidentiality step
+    "er": ["editor", "reviewer"],
 }
 NAMES = sorted(PEOPLE)
 RUNS: list[bool] = []  # whether each run saw a live notice: the machine must get there
@@ -72,6 +81,8 @@ class ReviewMachine(RuleBasedStateMachine):
         self.counter = 0
         self.refusals = 0
         self.went_live = False
+        # revision id -> content when first seen submitted: it must never change
+        self.frozen: dict[int, dict] = {}
 
     def run(self, coro):  # type: ignore[no-untyped-def]
         return self.loop.run_until_complete(coro)
@@ -89,13 +100,30 @@ class ReviewMachine(RuleBasedStateMachine):
     def _body(self) -> dict:
         return {"title": self._title(), "category": "news", "channels": ["portal", "kiosk", "led"]}
 
-    def _try(self, coro) -> None:  # type: ignore[no-untyped-def]
+    def _try(self, coro) -> bool:  # type: ignore[no-untyped-def]
         self.now += timedelta(seconds=1)
         try:
             self.run(coro)
+            return True
         except ApiError as err:
             assert err.status in (403, 409, 422), err.body()
-            self.refusals += 1
+        except DomainError:
+            pass
+        self.refusals += 1
+        return False
+
+    def _waiting_number(self, nid: int) -> int | None:
+        pending = self.run(self.service.get(nid))["pending_revision"]
+        return pending["revision"] if pending and pending["state"] == "in_review" else None
+
+    def _decide(self, how: str, who: str, nid: int, revision: int) -> None:
+        """Approve or reject naming `revision`; a decision that goes through must have
+        named the revision that was waiting."""
+        waiting = self._waiting_number(nid)
+        body = {"revision": revision} if how == "approve" else {"revision": revision, "reason": "不宜公開"}
+        done = self._try(getattr(self.service, how)(self.people[who], nid, body, self.now))
+        if done:
+            assert revision == waiting, (how, revision, waiting)
 
     @rule(who=st.sampled_from(NAMES))
     def create(self, who: str) -> None:
@@ -120,7 +148,12 @@ class ReviewMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), who=st.sampled_from(NAMES))
     def approve(self, data: st.DataObject, who: str) -> None:
-        self._try(self.service.approve(self.people[who], data.draw(st.sampled_from(self.ids)), {}, self.now))
+        """Approve naming what the screen shows: usually the waiting revision, sometimes
+        one read earlier (a stale screen), which must be refused."""
+        nid = data.draw(st.sampled_from(self.ids))
+        waiting = self._waiting_number(nid) or 1
+        revision = data.draw(st.sampled_from([waiting, waiting, max(1, waiting - 1), waiting + 1]))
+        self._decide("approve", who, nid, revision)
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data())
@@ -135,7 +168,7 @@ class ReviewMachine(RuleBasedStateMachine):
             self._try(self.service.submit(self.people[author], nid, self.now))
             return
         who = data.draw(st.sampled_from([n for n in NAMES if waiting["role"] in PEOPLE[n]]))
-        self._try(self.service.approve(self.people[who], nid, {}, self.now))
+        self._decide("approve", who, nid, notice["pending_revision"]["revision"])
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data())
@@ -152,7 +185,54 @@ class ReviewMachine(RuleBasedStateMachine):
     @rule(data=st.data(), who=st.sampled_from(NAMES))
     def reject(self, data: st.DataObject, who: str) -> None:
         nid = data.draw(st.sampled_from(self.ids))
-        self._try(self.service.reject(self.people[who], nid, {"reason": "不宜公開"}, self.now))
+        self._decide("reject", who, nid, self._waiting_number(nid) or 1)
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data(), who=st.sampled_from(NAMES))
+    def reject_then_edit(self, data: st.DataObject, who: str) -> None:
+        """A reviewer sends it back, then an editor (perhaps the reviewer, holding both
+        roles) edits it: the rejected revision stays as it was, the edit is a new one."""
+        nid = data.draw(st.sampled_from(self.ids))
+        waiting = self._waiting_number(nid)
+        if waiting is None:
+            return
+        self._decide("reject", who, nid, waiting)
+        editor = data.draw(st.sampled_from([n for n in NAMES if "editor" in PEOPLE[n]]))
+        self._try(self.service.update(self.people[editor], nid, self._body(), self.now))
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data(), who=st.sampled_from(NAMES))
+    def recall(self, data: st.DataObject, who: str) -> None:
+        """An author (or anyone: refused) takes a revision back from review, then edits."""
+        nid = data.draw(st.sampled_from(self.ids))
+        if self._try(self.service.recall(self.people[who], nid, {}, self.now)):
+            self._try(self.service.update(self.people[who], nid, self._body(), self.now))
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data())
+    def parallel_reviewers(self, data: st.DataObject) -> None:
+        """Two holders of the waited-for role approve at once, both naming the revision
+        they read; the step is approved once, by one of them."""
+        nid = data.draw(st.sampled_from(self.ids))
+        notice = self.run(self.service.get(nid))
+        waiting = notice["review"]["waiting_for"]
+        if waiting is None:
+            return
+        holders = [n for n in NAMES if waiting["role"] in PEOPLE[n]]
+        first, second = data.draw(st.sampled_from(holders)), data.draw(st.sampled_from(holders))
+        body = {"revision": notice["pending_revision"]["revision"]}
+        self.now += timedelta(seconds=1)
+
+        async def both():  # type: ignore[no-untyped-def]
+            return await asyncio.gather(
+                self.service.approve(self.people[first], nid, dict(body), self.now),
+                self.service.approve(self.people[second], nid, dict(body), self.now),
+                return_exceptions=True)
+
+        for outcome in self.run(both()):
+            if isinstance(outcome, BaseException):
+                assert isinstance(outcome, (DomainError, ApiError)), repr(outcome)
+                self.refusals += 1
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), who=st.sampled_from(NAMES))
@@ -172,10 +252,13 @@ class ReviewMachine(RuleBasedStateMachine):
 
         rows, approvals = self.run(read())
         live = {r.content["title"] for r in rows if r.id == r.live_revision_id and r.status == "live"}
+        authors = {r.id: set(r.authors) for r in rows}
         for r in rows:
             if r.id == r.live_revision_id and r.status == "live":
                 assert r.state == "approved"
-        authors = {r.id: set(r.authors) for r in rows}
+                # seen by a second person: approved in its last round by a non-author
+                last = [ev for ev in approvals if ev.revision_id == r.id and ev.review_round == r.review_round]
+                assert last and all(ev.actor_id not in authors[r.id] for ev in last), "live without a second person"
         seen: dict[tuple[int, int], list[int]] = {}
         for ev in approvals:
             assert ev.actor_id not in authors[ev.revision_id], "an author approved their own revision"
@@ -184,6 +267,16 @@ class ReviewMachine(RuleBasedStateMachine):
             assert len(actors) == len(set(actors)), "one person approved two steps of one revision"
         others = {r.content["title"] for r in rows} - live
         return live, others
+
+    @invariant()
+    def submitted_revisions_never_change(self) -> None:
+        async def read():  # type: ignore[no-untyped-def]
+            async with self.db.read() as conn:
+                return list(await conn.execute(select(revisions).where(revisions.c.review_round > 0)))
+
+        for rev in self.run(read()):
+            seen = self.frozen.setdefault(rev.id, rev.content)
+            assert rev.content == seen, f"revision {rev.id} changed after it was submitted"
 
     @invariant()
     def nothing_unapproved_is_visible(self) -> None:

@@ -183,7 +183,8 @@ async def test_write_review_publish_in_chromium(live_server, aiohttp_server, bro
         if found := await axe_violations(apage):
             problems["/staff/login"] = found
         await sign_in(apage, base, "boss")
-        for path in ("/staff/users", "/staff/users/1", "/staff/devices", "/staff/devices/led-hr/revoke"):
+        for path in ("/staff/users", "/staff/users/1", "/staff/devices", "/staff/devices/led-hr/revoke", "/staff/audit",
+                     "/staff/password"):
             await apage.goto(base + path)
             if found := await axe_violations(apage):
                 problems[path] = found

@@ -22,7 +22,7 @@ async def test_queue_review_and_approve(client, staff, helpers) -> None:
     assert "這是新公告，尚無上線版本。" in html and "第 1 版正在等待第 1 步：保密審查（角色 reviewer）" in html
     assert 'name="action" value="approve"' in html and 'name="action" value="reject"' in html
     assert 'name="comment"' in html
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve", "comment": "可以發布"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve", "comment": "可以發布"})
     assert resp.status == 303 and resp.headers["Location"].startswith("/staff/review?done=published")
     assert "已核准並發布。" in await (await client.get(resp.headers["Location"])).text()
     notice = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
@@ -36,11 +36,11 @@ async def test_queue_review_and_approve(client, staff, helpers) -> None:
 async def test_rejecting_needs_a_comment_and_keeps_what_was_typed(client, staff, helpers) -> None:
     nid = await submitted(client, staff, helpers)
     await sign_in(client, "rev")
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "reject", "comment": "  "})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "reject", "comment": "  "})
     html = await resp.text()
     assert resp.status == 422
     assert 'id="f-comment-error"' in html and "退回時請寫明原因。" in html and 'aria-invalid="true"' in html
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "reject", "comment": "日期寫錯了"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "reject", "comment": "日期寫錯了"})
     assert resp.status == 303 and "done=rejected" in resp.headers["Location"]
     notice = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
     assert notice["status"] == "draft"
@@ -53,7 +53,7 @@ async def test_the_authors_approve_is_refused_with_a_clear_message(client, staff
     nid = await submitted(client, staff, helpers, author="both")
     await sign_in(client, "both")
     assert f"/staff/notices/{nid}/review" not in await (await client.get("/staff/review")).text()  # not theirs
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve", "comment": "自己核准"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve", "comment": "自己核准"})
     html = await resp.text()
     assert resp.status == 403
     assert "依「四眼原則」，這個修訂不能由您核准" in html and 'role="alert"' in html
@@ -62,7 +62,7 @@ async def test_the_authors_approve_is_refused_with_a_clear_message(client, staff
     assert notice["status"] == "in_review"
     # a person without the step's role is told so on the page as well
     await sign_in(client, "ed2")
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve"})
     assert resp.status == 403 and "您的帳號沒有這項操作所需的角色。" in await resp.text()
 
 
@@ -79,7 +79,7 @@ async def test_a_new_revision_is_shown_beside_the_live_one_word_by_word(client, 
     assert '<ins class="i"><span class="sr">［新增］</span>週二</ins>' in html
     assert '<ins class="i"><span class="sr">［新增］</span>三樓</ins>' in html
     assert '<tr class="changed">' in html
-    resp = await post_form(client, f"/staff/notices/{live['id']}/review", {"action": "approve"})
+    resp = await post_form(client, f"/staff/notices/{live['id']}/review", {"revision": "2", "action": "approve"})
     assert resp.status == 303
     assert "三樓" in await (await client.get(f"/notices/{live['id']}")).text()
 
@@ -119,18 +119,18 @@ async def test_a_longer_chain_shows_who_did_the_earlier_steps(aiohttp_client, da
     await team.add("rev", "reviewer")
     await team.add("lead", "leader", "reviewer")
     nid = await submitted(client, team, helpers)
-    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": "同意"}, headers=team["head"])).status == 200
+    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "同意"}, headers=team["head"])).status == 200
     await sign_in(client, "rev")
     html = text_of(await (await client.get(f"/staff/notices/{nid}/review")).text())
     assert "第 1 版正在等待第 2 步：保密審查（角色 reviewer）。 由 ed 於 2026-12-01 09:00 送審。" in html
     assert "1. 科室負責人審核 — head 於 2026-12-01 09:00 核准" in html
     assert "2. 保密審查 — 等待中" in html and "3. 分管領導審批 — 尚未輪到" in html
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve"})
     assert resp.status == 303 and "done=approved" in resp.headers["Location"]
     # the last step: the leader approves and the notice goes live
     await sign_in(client, "lead")
     assert f"/staff/notices/{nid}/review" in await (await client.get("/staff/review")).text()
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve"})
     assert resp.status == 303 and "done=published" in resp.headers["Location"]
 
 
@@ -138,7 +138,7 @@ async def test_a_strict_signs_refusal_names_the_sign_on_the_review_page(client, 
     await helpers.add_device(client, staff, "led-strict", "led", "hall-hr", {"encoding": "gb2312", "unencodable": "strict"})
     nid = await submitted(client, staff, helpers, led_text="臺灣同胞服務窗口", locations=["hall-hr"])
     await sign_in(client, "rev")
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"action": "approve"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve"})
     html = text_of(await resp.text())
     assert resp.status == 422
     assert "有 LED 顯示屏無法顯示公告的部分文字" in html and "led-strict" in html and "臺" in html

@@ -23,7 +23,7 @@ async def test_approval_refused_and_nothing_goes_live(client, staff, helpers) ->
     token = await add_sign(client, staff, "strict-hr", "hall-hr", unencodable="strict")
     kiosk = await helpers.add_device(client, staff, "k1", "kiosk", "hall-hr")
     nid = await _in_review(client, staff, led_text="臺灣居民來往大陸通行證請至門口辦理")
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"comment": "可"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "可"}, headers=staff["rev"])
     assert resp.status == 422
     error = (await resp.json())["error"]
     assert error["code"] == "unencodable"
@@ -45,13 +45,13 @@ async def test_approval_refused_and_nothing_goes_live(client, staff, helpers) ->
     assert (await (await client.get(f"/kiosk/v1/k1/feed.json?token={kiosk}")).json())["rotation"] == []
     assert await body(client, "strict-hr", token) == b""
     # the fix: reject, edit to what the sign can show, submit, approve
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"reason": "LED 文字"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "LED 文字"}, headers=staff["rev"])
     assert resp.status == 200
     resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(led_text="台湾居民来往大陆通行证"),
                             headers=staff["ed"])
     assert resp.status == 200
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 2}, headers=staff["rev"])
     assert resp.status == 200 and (await resp.json())["status"] == "live"
     assert await body(client, "strict-hr", token) == "台湾居民来往大陆\r\n通行证\r\n".encode("gb2312")
 
@@ -60,7 +60,7 @@ async def test_every_failing_strict_sign_is_named_and_the_title_is_the_field(cli
     await add_sign(client, staff, "strict-a", "hall-hr", unencodable="strict")
     await add_sign(client, staff, "strict-b", "hall-si", unencodable="strict", encoding="ascii")
     nid = await _in_review(client, staff, title="門診通知 Clinic", led_text=None)
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["rev"])
     await refused(resp, 422, "unencodable")
     error = (await resp.json())["error"]
     assert "strict-a" in error["message"] and "strict-b" in error["message"]
@@ -84,7 +84,7 @@ async def test_what_a_strict_sign_does_not_block(client, staff, clock) -> None:
     later = clock() + timedelta(days=30)
     nid = await _in_review(client, staff, led_text="臺灣", locations=["hall-si"],
                            schedule={"start": later.isoformat()})
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["rev"])
     await refused(resp, 422, "unencodable")  # it will show there one day: refused now
 
 
@@ -94,7 +94,7 @@ async def test_editing_a_live_notice_keeps_the_old_text_live_when_refused(client
     nid = live["id"]
     await client.put(f"/api/v1/notices/{nid}", json=notice_body(led_text="明日停水，請儲水"), headers=staff["ed"])
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 2}, headers=staff["rev"])
     await refused(resp, 422, "unencodable")
     assert "儲" in (await resp.json())["error"]["message"]
     notice = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
