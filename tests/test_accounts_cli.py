@@ -39,6 +39,7 @@ def _can_sign_in(env: dict[str, str], username: str, password: str) -> bool:
     return asyncio.run(check())
 
 
+@pytest.mark.slow  # runs the `publisher` command
 def test_user_passwd_sets_the_password_and_refuses_bad_ones(env: dict[str, str]) -> None:
     assert cli(env, "user", "add", "wang", "--role", "editor", "--password-stdin", stdin=PASSWORD).returncode == 0
     ok = cli(env, "user", "passwd", "wang", "--password-stdin", stdin=NEW + "\n")
@@ -57,6 +58,7 @@ def test_user_passwd_sets_the_password_and_refuses_bad_ones(env: dict[str, str])
     assert _can_sign_in(env, "wang", NEW)
 
 
+@pytest.mark.slow  # runs the `publisher` command
 @pytest.mark.parametrize("secret", ["changeme", "abcde", "x" * 44, base64.urlsafe_b64encode(b"k" * 16).decode(), "!" * 44])
 def test_a_weak_session_secret_stops_start_up_naming_the_key(env: dict[str, str], secret: str) -> None:
     bad = cli({**env, "PUBLISHER_SECURITY__SESSION_SECRET": secret}, "db", "upgrade")

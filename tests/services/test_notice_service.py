@@ -26,8 +26,10 @@ def service(db: Database, service_settings: Settings) -> NoticeService:
 
 
 async def _approve(service: NoticeService, who: Principal, nid: int, now: datetime) -> dict[str, Any]:
-    # One place that says how an approval is asked for (the API's body).
-    return await service.approve(who, nid, {}, now)
+    # One place that says how an approval is asked for (the API's body): it names the
+    # revision waiting, as a reviewer who read it would.
+    waiting = (await service.get(nid))["pending_revision"]
+    return await service.approve(who, nid, {"revision": waiting["revision"] if waiting else 1}, now)
 
 
 async def _in_review(service: NoticeService, people: dict[str, Principal], now: datetime, **over: Any) -> int:
@@ -94,7 +96,7 @@ async def test_four_eyes_refusals_write_nothing(service, people, clock) -> None:
     assert refused.value.code == "four_eyes"  # type: ignore[attr-defined]
     with pytest.raises(Exception) as refused:
         await _approve(service, people["ed2"], nid, clock.now)  # no reviewer role
-    assert refused.value.status == 403  # type: ignore[attr-defined]
+    assert refused.value.code == "forbidden"  # type: ignore[attr-defined]
     assert await _history(service, nid) == before
     assert (await service.get(nid))["status"] == "in_review"
 
