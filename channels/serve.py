@@ -8,7 +8,7 @@ from datetime import datetime
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import bearer
+from publisher.auth.identity import bearer
 from publisher.queue import Snapshot
 from publisher.services.devices import Device
 

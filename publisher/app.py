@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
-from datetime import datetime, timezone
-
 import asyncio
 import gc
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import datetime, timezone
 
 import aiohttp_jinja2
 import jinja2
@@ -15,14 +14,17 @@ from aiohttp import web
 
 from publisher import keys
 from publisher.api import setup_api
-from publisher.auth import setup_sessions
+from publisher.auth.sessions import setup_sessions
+from publisher.auth.sign_in import setup_sign_in
 from publisher.channel_registry import ChannelRegistry, ChannelSpec, builtin_channels
-from publisher.http import JSON_PREFIXES, MAX_BODY, instrument_routes
+from publisher.http.instrument import instrument_routes
+from publisher.http.json_io import MAX_BODY
+from publisher.http.refusals import JSON_PREFIXES
 from publisher.live_sync import LiveSync
 from publisher.metrics import Metrics
 from publisher.ops import setup_ops
 from publisher.queue import ContentQueue
-from publisher.scheduling import LIVE_SYNC, scheduler_ctx
+from publisher.scheduling import scheduler_ctx
 from publisher.services.devices import DeviceRegistry
 from publisher.services.notices import NoticeService
 from publisher.settings import Settings
@@ -43,7 +45,7 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     await upgrade(db.engine)
     await app[keys.DEVICES].declare(app[keys.CLOCK]())
     await app[keys.DEVICES].load()
-    await app[LIVE_SYNC].full()
+    await app[keys.LIVE_SYNC].full()
     log.info("ready", live_notices=len(app[keys.QUEUE].live), devices=len(app[keys.DEVICES].devices))
     yield
     await app[keys.DEVICES].flush()
@@ -107,9 +109,10 @@ def create_app(
     app[keys.QUEUE] = queue
     app[keys.NOTICES] = notices
     app[keys.DEVICES] = DeviceRegistry(db, settings, registry.kinds)
-    app[LIVE_SYNC] = sync
+    app[keys.LIVE_SYNC] = sync
 
     setup_sessions(app)
+    setup_sign_in(app)
 
     aiohttp_jinja2.setup(
         app,

@@ -1,4 +1,6 @@
-"""Every AppKey in one module, typed, so handlers never guess what app[...] holds."""
+"""Every AppKey of the core in one module, typed, so handlers never guess what app[...]
+holds. A channel package keeps the keys of its own state in its own `keys.py`
+(channels/kiosk/keys.py): the core never reads them."""
 
 from __future__ import annotations
 
@@ -9,10 +11,14 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
     from publisher.channel_registry import ChannelRegistry
+    from publisher.live_sync import LiveSync
     from publisher.metrics import Metrics
     from publisher.queue import ContentQueue
     from publisher.services.devices import DeviceRegistry
+    from publisher.services.login_throttle import LoginThrottle
     from publisher.services.notices import NoticeService
     from publisher.settings import Settings
     from publisher.store.engine import Database
@@ -29,3 +35,13 @@ SCHEDULER: web.AppKey[Any] = web.AppKey("scheduler")
 # refusals are JSON (the staff API's and every channel's device feeds).
 CHANNELS: web.AppKey["ChannelRegistry"] = web.AppKey("channels")
 JSON_PREFIXES: web.AppKey[tuple[str, ...]] = web.AppKey("json_prefixes")
+LIVE_SYNC: web.AppKey["LiveSync"] = web.AppKey("live_sync")
+# Staff sign-in: the encrypted cookie storage (publisher.auth.sessions) and the login
+# throttle in the database (publisher.services.login_throttle).
+SESSIONS: web.AppKey["EncryptedCookieStorage"] = web.AppKey("sessions")
+THROTTLE: web.AppKey["LoginThrottle"] = web.AppKey("login_throttle")
+# Called with every text/html answer before it is sent (the security headers), by the
+# per-route wrapper (publisher.http.instrument); and the catch-all route it adds last.
+ResponseHook = Callable[[web.Request, web.StreamResponse], None]
+HTML_HOOKS: web.AppKey[list[ResponseHook]] = web.AppKey("html_hooks", list)
+CATCH_ALL: web.AppKey[web.AbstractResource] = web.AppKey("catch_all", web.AbstractResource)

@@ -13,8 +13,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from publisher import keys
-from publisher.http import json_response
-from publisher.scheduling import LIVE_SYNC
+from publisher.http.json_io import json_response
 
 routes = web.RouteTableDef()
 DB_CHECK_S = 5.0
@@ -34,7 +33,7 @@ async def healthz(request: web.Request) -> web.Response:
     if queue.broken:
         reasons.append(f"{len(queue.broken)} live notice(s) cannot be evaluated: "
                        + ", ".join(str(i) for i in sorted(queue.broken)[:20]))
-    sync = app.get(LIVE_SYNC)
+    sync = app.get(keys.LIVE_SYNC)
     if sync is not None and sync.reconcile_error:
         reasons.append(f"the last reconcile failed: {sync.reconcile_error}")
     if database != "ok":

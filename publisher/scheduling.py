@@ -15,13 +15,11 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from publisher import keys
-from publisher.live_sync import LiveSync
 
 log = structlog.get_logger("publisher.scheduling")
 RECONCILE_S = 30
 BOUNDARY_JOB = "boundary"
 
-LIVE_SYNC: web.AppKey[LiveSync] = web.AppKey("live_sync", LiveSync)
 
 
 def _next_boundary(app: web.Application) -> None:
@@ -48,7 +46,7 @@ async def _boundary_passed(app: web.Application) -> None:
 
 
 async def _reconcile(app: web.Application) -> None:
-    sync = app[LIVE_SYNC]
+    sync = app[keys.LIVE_SYNC]
     try:
         if await sync.reconcile():
             log.info("live set reloaded: the database moved without this process")

@@ -7,9 +7,9 @@ instead of being silently ignored.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import ExitStack
 from importlib import resources
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -11,16 +11,14 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
+from conftest import publish
 from sqlalchemy import select, update
 
-from conftest import publish
 from publisher import keys
 from publisher.app import create_app
 from publisher.domain.live import LiveNotice
 from publisher.domain.notices import NoticeIn
 from publisher.queue import ContentQueue
-from publisher.scheduling import LIVE_SYNC
 from publisher.store.tables import notices, revisions
 
 sys.path.insert(0, str(Path(__file__).parent / "web"))
@@ -38,7 +36,7 @@ async def break_notice(app, notice_id: int) -> None:
         content = {**content, "schedule": {**content["schedule"], "start": "2026-12-01T09:00:00+08:00",
                                            "recurrence": BAD_RULE}}
         await conn.execute(update(revisions).where(revisions.c.id == rev_id).values(content=content))
-    await app[LIVE_SYNC].full()
+    await app[keys.LIVE_SYNC].full()
 
 
 async def test_a_broken_notice_is_left_out_and_shown_to_staff(client, staff, helpers, settings, clock, aiohttp_client):

@@ -10,8 +10,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from serve_support import Server, clean_env
+
 from publisher.demo import PASSWORD
 
 pytestmark = pytest.mark.slow  # starts `publisher serve` and schemathesis as processes

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 import aiohttp_jinja2
 from aiohttp import web
 
+from channels.kiosk import keys as kiosk_keys
 from channels.kiosk.profile import KioskProfile
 from channels.serve import device_for
 from publisher import keys
@@ -72,8 +73,6 @@ class Assets:
         return f"/kiosk/static/{self.version}/{name}"
 
 
-ASSETS: web.AppKey[Assets] = web.AppKey("kiosk_assets", Assets)
-SW_BODY: web.AppKey[bytes] = web.AppKey("kiosk_sw", bytes)
 routes = web.RouteTableDef()
 
 
@@ -86,7 +85,7 @@ def _unregistered(request: web.Request, status: int) -> web.Response:
                if DEVICE_ID.fullmatch(device_id) else None)
     response = aiohttp_jinja2.render_template(
         "kiosk/unregistered.html", request,
-        {"device_id": device_id, "static": app[ASSETS].url(), "status": status, "command": command,
+        {"device_id": device_id, "static": app[kiosk_keys.ASSETS].url(), "status": status, "command": command,
          "org": app[keys.SETTINGS].organization.name},
         status=status)
     response.headers.update(PAGE_HEADERS)
@@ -112,7 +111,7 @@ async def page(request: web.Request) -> web.Response:
             return _unregistered(request, err.status)
         raise
     profile = device.settings if isinstance(device.settings, KioskProfile) else KioskProfile.model_validate({})
-    assets = app[ASSETS]
+    assets = app[kiosk_keys.ASSETS]
     org = settings.organization
     # An index number as this bureau writes them, for the search hint.
     year = app[keys.CLOCK]().astimezone(settings.tz).year
@@ -144,18 +143,18 @@ async def page(request: web.Request) -> web.Response:
 async def service_worker(request: web.Request) -> web.Response:
     """The service worker, served from the page's own path so that its scope covers the
     page. It is the same for every device (it holds no secret), so it needs no token."""
-    assets = request.app[ASSETS]
+    assets = request.app[kiosk_keys.ASSETS]
     precache = [assets.url(name) for name in assets.files]
     head = f"const VERSION = {json.dumps(assets.version)};\nconst ASSETS = {json.dumps(precache)};\n"
     return web.Response(
-        body=head.encode() + request.app[SW_BODY],
+        body=head.encode() + request.app[kiosk_keys.SW_BODY],
         headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"},
     )
 
 
 @routes.get("/kiosk/static/{version}/{name}")
 async def static(request: web.Request) -> web.Response:
-    assets = request.app[ASSETS]
+    assets = request.app[kiosk_keys.ASSETS]
     found = assets.files.get(request.match_info["name"])
     if found is None:
         raise web.HTTPNotFound()
@@ -170,6 +169,6 @@ async def static(request: web.Request) -> web.Response:
 
 
 def setup_page(app: web.Application) -> None:
-    app[ASSETS] = Assets.load()
-    app[SW_BODY] = (Path(__file__).parent / "worker" / SERVICE_WORKER).read_bytes()
+    app[kiosk_keys.ASSETS] = Assets.load()
+    app[kiosk_keys.SW_BODY] = (Path(__file__).parent / "worker" / SERVICE_WORKER).read_bytes()
     app.router.add_routes(routes)

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from aiohttp import web
 
+from channels.kiosk import keys as kiosk_keys
 from channels.kiosk.catalog import KioskCatalog
 from channels.kiosk.fanout import Fanout
 from channels.kiosk.format import KioskChannel
@@ -20,18 +21,12 @@ from channels.serve import device_for, polled, serve
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import ApiError
-from publisher.http import json_response
+from publisher.http.json_io import json_response
 
 routes = web.RouteTableDef()
 KEEPALIVE_S = 15.0
-# Open event streams, ended on shutdown so that a restart does not wait for them.
-STREAMS: web.AppKey[set[asyncio.Task[object]]] = web.AppKey("kiosk_streams", set)
-# device id -> event streams it has open (devices.max_streams caps it).
-OPEN_STREAMS: web.AppKey[dict[str, int]] = web.AppKey("kiosk_open_streams", dict)
-CATALOG: web.AppKey[KioskCatalog] = web.AppKey("kiosk_catalog", KioskCatalog)
 
 
-FANOUT: web.AppKey[Fanout] = web.AppKey("kiosk_fanout", Fanout)
 
 
 @lru_cache(maxsize=256)
@@ -54,7 +49,7 @@ async def catalog(request: web.Request) -> web.Response:
     app = request.app
     now = app[keys.CLOCK]()
     device = await device_for(request, "kiosk", now=now)
-    return serve(request, app[CATALOG].snapshot(device.location, now))
+    return serve(request, app[kiosk_keys.CATALOG].snapshot(device.location, now))
 
 
 @routes.get("/kiosk/v1/{device_id}/search.json")
@@ -66,7 +61,7 @@ async def search_catalog(request: web.Request) -> web.Response:
     now = app[keys.CLOCK]()
     device = await device_for(request, "kiosk", now=now)
     query = request.query.get("q", "").strip()[:MAX_QUERY]
-    snap = app[CATALOG].snapshot(device.location, now)
+    snap = app[kiosk_keys.CATALOG].snapshot(device.location, now)
     found = search(snap.extra, query) if query else []
     return json_response({"query": query, "catalog": snap.version, "notice_ids": [n.id for n in found]},
                          headers={"Cache-Control": "no-store"})
@@ -79,12 +74,12 @@ async def events(request: web.Request) -> web.StreamResponse:
     {"version": <feed version>, "catalog": <catalog version>}."""
     app = request.app
     device = await device_for(request, "kiosk")
-    queue, catalogs, fanout, clock = app[keys.QUEUE], app[CATALOG], app[FANOUT], app[keys.CLOCK]
-    limits, open_per_device = app[keys.SETTINGS].devices, app[OPEN_STREAMS]
+    queue, catalogs, fanout, clock = app[keys.QUEUE], app[kiosk_keys.CATALOG], app[kiosk_keys.FANOUT], app[keys.CLOCK]
+    limits, open_per_device = app[keys.SETTINGS].devices, app[kiosk_keys.OPEN_STREAMS]
     if open_per_device.get(device.id, 0) >= limits.max_streams:
         raise ApiError(429, "too_many_streams",
                        f"device {device.id!r} has {limits.max_streams} event streams open already")
-    if len(app[STREAMS]) >= limits.max_streams_total:
+    if len(app[kiosk_keys.STREAMS]) >= limits.max_streams_total:
         raise ApiError(429, "too_many_streams", "the service has as many event streams open as it takes")
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -99,7 +94,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     metrics.sse_clients.inc()
     task = asyncio.current_task()
     if task is not None:
-        app[STREAMS].add(task)
+        app[kiosk_keys.STREAMS].add(task)
     registry = app[keys.DEVICES]
     sent: tuple[str, str] | None = None
     waiter = None
@@ -120,7 +115,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     finally:
         fanout.forget(waiter)
         metrics.sse_clients.dec()
-        app[STREAMS].discard(task)  # type: ignore[arg-type]
+        app[kiosk_keys.STREAMS].discard(task)  # type: ignore[arg-type]
         _closed(open_per_device, device.id)
     return response
 
@@ -134,7 +129,7 @@ def _closed(open_per_device: dict[str, int], device_id: str) -> None:
 
 
 async def _end_streams(app: web.Application) -> None:
-    streams: set[asyncio.Task[object]] = app[STREAMS]
+    streams: set[asyncio.Task[object]] = app[kiosk_keys.STREAMS]
     for task in list(streams):
         task.cancel()
 
@@ -142,11 +137,11 @@ async def _end_streams(app: web.Application) -> None:
 def setup_kiosk(app: web.Application) -> None:
     queue = app[keys.QUEUE]
     queue.channels["kiosk"] = KioskChannel(app[keys.SETTINGS].tz)
-    app[CATALOG] = KioskCatalog(queue, app[keys.SETTINGS])
-    app[FANOUT] = fanout = Fanout()
+    app[kiosk_keys.CATALOG] = KioskCatalog(queue, app[keys.SETTINGS])
+    app[kiosk_keys.FANOUT] = fanout = Fanout()
     queue.listeners.add(fanout.changed)
-    app[STREAMS] = set()
-    app[OPEN_STREAMS] = {}
+    app[kiosk_keys.STREAMS] = set()
+    app[kiosk_keys.OPEN_STREAMS] = {}
     app.on_shutdown.append(_end_streams)
     app.router.add_routes(routes)
     setup_page(app)

@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from channels.led.fitting import FitResult, SignProfile, fit_text
 from channels.led.format import fit_pages, geometry, page_json, unencodable_json
 from publisher import keys
-from publisher.auth import require_staff
+from publisher.auth.identity import require_staff
 from publisher.domain.notices import NoticeIn
 from publisher.errors import ApiError, not_found
-from publisher.http import json_body, json_response
+from publisher.http.json_io import json_body, json_response
 from publisher.services.devices import DeviceRegistry
 from publisher.services.notices import parse
 

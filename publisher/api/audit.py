@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import require_staff
-from publisher.http import int_param, json_response, parse_instant
+from publisher.auth.identity import require_staff
+from publisher.http.json_io import json_response
+from publisher.http.params import int_param, parse_instant
 from publisher.services import audit
 
 routes = web.RouteTableDef()

@@ -10,16 +10,12 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from publisher import keys
-from publisher.auth import (
-    LoginThrottled,
-    require_staff,
-    same_origin,
-    sign_in,
-    sign_out,
-    start_session,
-)
+from publisher.auth.identity import require_staff
+from publisher.auth.same_origin import same_origin
+from publisher.auth.sessions import start_session
+from publisher.auth.sign_in import LoginThrottled, sign_in, sign_out
 from publisher.errors import forbidden
-from publisher.http import json_body, json_response
+from publisher.http.json_io import json_body, json_response
 from publisher.services import users
 from publisher.services.notices import parse
 

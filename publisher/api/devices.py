@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import require_staff
-from publisher.http import json_body, json_response
+from publisher.auth.identity import require_staff
+from publisher.http.json_io import json_body, json_response
 from publisher.remote import client_address
 from publisher.services.device_status import device_status, revoke_device
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import require_staff
+from publisher.auth.identity import require_staff
 from publisher.domain.items import rotation_item
 from publisher.domain.schedule_rules import MAX_INSTANT, MIN_INSTANT
 from publisher.errors import ApiError, not_found
-from publisher.http import json_response, parse_instant
+from publisher.http.json_io import json_response
+from publisher.http.params import parse_instant
 
 routes = web.RouteTableDef()
 

@@ -9,9 +9,10 @@ import structlog
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import require_staff
+from publisher.auth.identity import require_staff
 from publisher.errors import ApiError
-from publisher.http import int_param, json_body, json_response, path_id
+from publisher.http.json_io import json_body, json_response
+from publisher.http.params import int_param, path_id
 from publisher.remote import client_address
 from publisher.services.notice_reads import check_status
 from publisher.services.users import Principal

@@ -14,7 +14,7 @@ from publisher import keys
 from publisher.api.auth import Login
 from publisher.channel_registry import ChannelRegistry
 from publisher.domain.notices import NoticeIn
-from publisher.http import json_response
+from publisher.http.json_io import json_response
 from publisher.services.devices import DeviceIn
 from publisher.services.notices import Approval, Reason, Recall, Rejection
 from publisher.services.users import PasswordChange, UserIn, UserPatch

@@ -6,9 +6,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import require_staff
+from publisher.auth.identity import require_staff
 from publisher.errors import ApiError
-from publisher.http import json_body, json_response
+from publisher.http.json_io import json_body, json_response
 from publisher.remote import client_address
 from publisher.services import users
 

@@ -21,8 +21,8 @@ from sqlalchemy import case, delete, literal, update
 
 from publisher.store.engine import Database
 from publisher.store.tables import login_failures
-from publisher.store.upsert import upsert
 from publisher.store.types import UTCDateTime
+from publisher.store.upsert import upsert
 
 WINDOW = timedelta(minutes=15)
 PER_USER = 5

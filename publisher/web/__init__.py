@@ -8,7 +8,7 @@ from pathlib import Path
 import aiohttp_jinja2
 from aiohttp import web
 
-from publisher.http import HTML_HOOKS
+from publisher import keys
 from publisher.web import (
     account,
     dashboard,
@@ -34,4 +34,4 @@ def setup_web(app: web.Application) -> None:
     app.router.add_static("/staff/static/", STATIC, name="staff_static", append_version=False)
     app.router.add_get("/staff/{tail:.*}", missing_page)  # after every staff route
     i18n.install(aiohttp_jinja2.get_env(app))
-    app.setdefault(HTML_HOOKS, []).append(security_headers)
+    app.setdefault(keys.HTML_HOOKS, []).append(security_headers)

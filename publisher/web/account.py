@@ -9,7 +9,7 @@ from aiohttp import web
 
 from publisher import keys
 from publisher.errors import ApiError
-from publisher.http import int_param
+from publisher.http.params import int_param
 from publisher.remote import client_address
 from publisher.services import audit, users
 from publisher.web.forms import localize

@@ -20,7 +20,6 @@ from aiohttp.web_request import FileField
 from multidict import MultiDict, MultiDictProxy
 
 from publisher.errors import ApiError
-
 from publisher.web.i18n import N_, Translator
 
 TEXT_FIELDS = ("title", "summary", "body", "category", "priority", "led_text", "schedule.start", "schedule.end",

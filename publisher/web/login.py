@@ -5,14 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from publisher import keys
-from publisher.auth import (
-    LoginThrottled,
-    is_https,
-    principal,
-    sign_in,
-    sign_out,
-    start_session,
-)
+from publisher.auth.identity import principal
+from publisher.auth.sessions import is_https, start_session
+from publisher.auth.sign_in import LoginThrottled, sign_in, sign_out
 from publisher.errors import ApiError
 from publisher.services import users
 from publisher.services.users import LANGUAGES

@@ -13,12 +13,13 @@ from babel.dates import get_day_names
 from pydantic import ValidationError
 
 from publisher import keys
+from publisher.domain.errors import DomainError
 from publisher.domain.markup import render_body
 from publisher.domain.notices import NoticeIn
 from publisher.domain.schedule import WEEKDAYS, Schedule, describe
-from publisher.domain.errors import DomainError
 from publisher.errors import ApiError, as_api, from_validation
-from publisher.http import json_response, path_id
+from publisher.http.json_io import json_response
+from publisher.http.params import path_id
 from publisher.remote import client_address
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms

@@ -14,14 +14,9 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from publisher import keys
-from publisher.auth import (
-    CSRF_KEY,
-    SAFE_METHODS,
-    csrf_token,
-    load_session,
-    principal,
-    save_session,
-)
+from publisher.auth.identity import principal
+from publisher.auth.same_origin import SAFE_METHODS
+from publisher.auth.sessions import CSRF_KEY, csrf_token, load_session, save_session
 from publisher.domain.errors import DomainError
 from publisher.errors import ApiError, from_domain
 from publisher.services.users import LANGUAGES, Principal

@@ -12,7 +12,8 @@ import hmac
 import structlog
 from aiohttp import web
 
-from publisher.auth import CSRF_KEY, load_session, same_origin
+from publisher.auth.same_origin import same_origin
+from publisher.auth.sessions import CSRF_KEY, load_session
 from publisher.errors import ApiError
 
 log = structlog.get_logger("publisher.web")
@@ -45,7 +46,7 @@ HTML_HEADERS = {
 
 def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Add the headers to an HTML answer (called by every route's wrapper, see
-    publisher.http.HTML_HOOKS)."""
+    publisher.keys.HTML_HOOKS)."""
     content_type = response.headers.get("Content-Type")
     if content_type is None or not content_type.startswith("text/html"):
         return

@@ -6,11 +6,10 @@ import asyncio
 import sqlite3
 import xml.etree.ElementTree as ET
 
-import aiohttp
 import pytest
 from aiohttp import web
-
 from conftest import make_settings, publish
+
 from publisher import keys
 from publisher.app import create_app
 
@@ -87,7 +86,7 @@ async def test_a_5xx_raised_as_http_exception_is_logged_and_hidden(client, staff
     async def broken(request: web.Request) -> web.Response:
         raise web.HTTPInternalServerError(text="Template 'secret/path.html' not found")
 
-    from publisher.http import instrument
+    from publisher.http.instrument import instrument
 
     handler = instrument(broken, "/test")
     req = type("R", (), {})  # noqa: F841 - kept simple: call through a real request below

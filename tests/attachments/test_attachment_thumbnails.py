@@ -12,7 +12,15 @@ from PIL import Image
 
 from publisher.attachments import detect as d
 from publisher.attachments.storage import FileStorage
-from publisher.attachments.thumbnails import BOX, VARIANT, ThumbnailError, render_image, render_pdf, thumbnail, thumbnail_async
+from publisher.attachments.thumbnails import (
+    BOX,
+    VARIANT,
+    ThumbnailError,
+    render_image,
+    render_pdf,
+    thumbnail,
+    thumbnail_async,
+)
 
 
 @pytest.fixture

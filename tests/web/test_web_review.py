@@ -109,6 +109,7 @@ async def test_notice_list_filters(client, staff, helpers) -> None:
 
 async def test_a_longer_chain_shows_who_did_the_earlier_steps(aiohttp_client, database_url, tmp_path, clock, helpers) -> None:
     from conftest import ROOT, Staff, make_settings
+
     from publisher.app import create_app
 
     settings = make_settings(database_url, tmp_path, config=ROOT / "config" / "three-step.toml")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aiohttp
-
 from web_support import page_token, sign_in
 
 
