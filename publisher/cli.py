@@ -105,7 +105,7 @@ def _user_add(settings: Settings, channels: ChannelRegistry, args: argparse.Name
     return 0
 
 
-def _user_passwd(settings: Settings, args: argparse.Namespace) -> int:
+def _user_passwd(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from publisher.services import users
 
     password = _read_password(args.password_stdin)
@@ -113,7 +113,7 @@ def _user_passwd(settings: Settings, args: argparse.Namespace) -> int:
     async def work(s: Any) -> None:
         await users.set_password(s.db, args.name, password, datetime.now(timezone.utc))
 
-    asyncio.run(_with_services(settings, work))
+    asyncio.run(_with_services(settings, channels, work))
     print(f"password of {args.name} set; their sessions and tokens have ended")
     return 0
 
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
         if args.command == "serve":
             return _serve(settings, channels, args)
         if args.command == "user":
-            return _user_passwd(settings, args) if args.action == "passwd" else _user_add(settings, channels, args)
+            return (_user_passwd if args.action == "passwd" else _user_add)(settings, channels, args)
         if args.command == "device":
             return _device_add(settings, channels, args)
         return _db_upgrade(settings, channels)
