@@ -2,9 +2,10 @@
 
 Starts `publisher serve --demo` (subprocess, loopback, a throw-away SQLite database),
 publishes one dense notice (FREQ=HOURLY every five minutes, PT1M, every location), then
-for each case polls /healthz every 10 ms while driving the case, and prints the longest
-/healthz round trip (the stall a feed poll would have seen) per case and overall,
-against the 50 ms goal.
+for each case polls a kiosk feed and /healthz every 10 ms while driving the case, and
+prints the longest round trip of each per case: the feed poll's (served from memory:
+the event loop's stall) against the 50 ms goal, and /healthz's (which also waits for a
+database read).
 
 Cases: the staff schedule week view (dense rule), /api/v1/live with a far `at`, a
 flood of 40 parallel logins (argon2; off the loop once passwords.py hashes in an
@@ -40,11 +41,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def poll_health(session: aiohttp.ClientSession, base: str, stop: asyncio.Event) -> float:
+async def poll(session: aiohttp.ClientSession, url: str, stop: asyncio.Event) -> float:
+    """The longest round trip of `url`, polled every 10 ms until `stop`."""
     worst = 0.0
     while not stop.is_set():
         started = time.perf_counter()
-        async with session.get(base + "/healthz") as resp:
+        async with session.get(url) as resp:
             await resp.read()
         worst = max(worst, time.perf_counter() - started)
         await asyncio.sleep(0.01)
@@ -57,15 +59,21 @@ async def login(session: aiohttp.ClientSession, base: str, user: str, password: 
     return {"Authorization": "Bearer " + body["token"]} if "token" in body else {}
 
 
-async def case(session: aiohttp.ClientSession, base: str, load) -> float:
+# A kiosk's feed poll: served from memory, so its round trip is the event loop's stall
+# alone; /healthz also reads the database (SELECT 1), so it adds any wait for it.
+FEED = "/kiosk/v1/kiosk-hall-hr/feed.json?token=demo-kiosk-hall-hr"
+
+
+async def case(session: aiohttp.ClientSession, base: str, load) -> tuple[float, float]:
     stop = asyncio.Event()
-    poller = asyncio.create_task(poll_health(session, base, stop))
+    pollers = [asyncio.create_task(poll(session, base + path, stop)) for path in ("/healthz", FEED)]
     await asyncio.sleep(0.05)
     try:
         await load()
     finally:
         stop.set()
-    return await poller
+    health, feed = await asyncio.gather(*pollers)
+    return health, feed
 
 
 async def main(rounds: int) -> None:
@@ -93,8 +101,10 @@ async def main(rounds: int) -> None:
                 nid = (await resp.json())["id"]
             await session.post(f"{base}/api/v1/notices/{nid}/submit", headers=editor)
             async with session.get(f"{base}/api/v1/notices/{nid}", headers=editor) as resp:
-                rev = (await resp.json()).get("pending_revision")
-            await session.post(f"{base}/api/v1/notices/{nid}/approve", json={"revision": rev}, headers=reviewer)
+                rev = (await resp.json())["pending_revision"]["revision"]
+            async with session.post(f"{base}/api/v1/notices/{nid}/approve", json={"revision": rev},
+                                    headers=reviewer) as resp:
+                assert resp.status == 200, await resp.text()  # the dense notice must be live
 
             # A signed-in staff browser for the week view.
             page = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
@@ -131,16 +141,20 @@ async def main(rounds: int) -> None:
 
             cases = {"week view (dense rule)": week_view, "/api/v1/live far at": far_live,
                      "login flood (40)": login_flood, "deep JSON flood (20)": deep_json}
+            health: dict[str, float] = {}
             results: dict[str, float] = {}
             for name, load in cases.items():
-                results[name] = max([await case(session, base, load) for _ in range(rounds)])
+                runs = [await case(session, base, load) for _ in range(rounds)]
+                health[name] = max(h for h, _ in runs)
+                results[name] = max(f for _, f in runs)
             await page.close()
-        print(f"{'case':28} {'longest /healthz (ms)':>22} {'vs 50 ms goal':>14}")
+        print(f"{'case':28} {'longest feed poll (ms)':>23} {'vs 50 ms goal':>14} {'longest /healthz (ms)':>22}")
         for name, ms in results.items():
-            print(f"{name:28} {ms:22.1f} {ms / GOAL_MS:13.2f}x")
+            print(f"{name:28} {ms:23.1f} {ms / GOAL_MS:13.2f}x {health[name]:22.1f}")
         overall = max(results.values())
-        print(f"{'overall':28} {overall:22.1f} {overall / GOAL_MS:13.2f}x  {'OK' if overall < GOAL_MS else 'over goal'}")
-        print(json.dumps({"goal_ms": GOAL_MS, "longest_ms": {k: round(v, 1) for k, v in results.items()}}))
+        print(f"{'overall':28} {overall:23.1f} {overall / GOAL_MS:13.2f}x  {'OK' if overall < GOAL_MS else 'over goal'}")
+        print(json.dumps({"goal_ms": GOAL_MS, "longest_feed_ms": {k: round(v, 1) for k, v in results.items()},
+                          "longest_healthz_ms": {k: round(v, 1) for k, v in health.items()}}))
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import os
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 
@@ -23,7 +24,10 @@ _hasher = PasswordHasher()
 # password take the same time and get the same answer.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
-HASH_THREADS = 2
+# argon2 is CPU-bound (about 0.25 s a hash at the default cost): leave one core to the
+# event loop, or a flood of sign-ins starves every feed poll of CPU (measured with
+# bench/loop_stall.py: two threads on a 2-core machine stalled /healthz for 0.85 s).
+HASH_THREADS = max(1, (os.cpu_count() or 2) - 1)
 MAX_WAITING = 64
 _pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
 _in_flight = 0
