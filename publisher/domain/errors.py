@@ -39,3 +39,10 @@ class RevisionChanged(WrongState):
     """The revision named is not the one waiting for review."""
 
     code = "revision_changed"
+
+
+class Invalid(DomainError):
+    """The input breaks a rule that only shows when it is evaluated (a 422, like a
+    validation error, naming the field)."""
+
+    code = "validation_failed"

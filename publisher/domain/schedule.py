@@ -43,6 +43,7 @@ from pydantic import (
 )
 
 from publisher.domain import schedule_rules as rules
+from publisher.domain.errors import Invalid
 
 __all__ = [
     "DailyWindow",
@@ -321,6 +322,31 @@ def next_boundary(schedule: Schedule, after: datetime, tz: ZoneInfo, live_since:
                 return min(edges + [edge])
             edges.append(edge)
     return min(edges, default=None)
+
+
+def check_evaluates(schedule: Schedule, tz: ZoneInfo, live_since: datetime, now: datetime) -> None:
+    """Validate with what runs: evaluate the schedule exactly as the content queue will
+    (is_showing and next_boundary, from the real effective start, at `now`, at the next
+    boundaries and just before the end), and refuse it, naming the field, if any step
+    raises. Called on every write with `live_since` = now and at approval with the real
+    first-live instant, so a rule that would only fail with its real start never goes
+    live (the queue still isolates one that fails later, e.g. after an upgrade)."""
+    instants = [_start(schedule, live_since), _utc("now", now)]
+    if schedule.end is not None:
+        instants.append(_utc("end", schedule.end) - timedelta(seconds=1))
+    field = "schedule.recurrence.rrule" if schedule.recurrence is not None else "schedule"
+    try:
+        for at in instants:
+            is_showing(schedule, at, tz, live_since)
+            for _ in range(3):  # a few boundaries on: where the rule's next occurrences lie
+                boundary = next_boundary(schedule, at, tz, live_since)
+                if boundary is None:
+                    break
+                is_showing(schedule, boundary, tz, live_since)
+                at = boundary
+    except Exception as exc:  # whatever the evaluation raises is the reason to refuse
+        raise Invalid(f"invalid {field}: this schedule cannot be evaluated from its start "
+                      f"{_start(schedule, live_since).isoformat()} ({type(exc).__name__}: {exc})", field=field) from None
 
 
 def describe(schedule: Schedule, lang: str = "zh-Hant") -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from publisher.channel_registry import builtin_registry
 from publisher.domain import workflow
 from publisher.domain.notices import NoticeIn
+from publisher.domain.schedule import check_evaluates
 from publisher.errors import ApiError, forbidden, from_validation, not_found
 from publisher.services import audit
 from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
@@ -118,6 +119,7 @@ class NoticeService:
     async def create(self, who: Principal, data: Any, now: datetime) -> dict[str, Any]:
         _require(who, workflow.EDIT_ROLES, "writing notices")
         notice = self.parse_notice(data)
+        check_evaluates(notice.schedule, self.settings.tz, now, now)
         async with self.db.write() as conn:
             notice_id = (
                 await conn.execute(
@@ -135,6 +137,7 @@ class NoticeService:
     async def update(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
         _require(who, workflow.EDIT_ROLES, "editing notices")
         notice = self.parse_notice(data)
+        check_evaluates(notice.schedule, self.settings.tz, now, now)
         async with self.db.write() as conn:
             row, pending_rev, pending = await self._lock(conn, notice_id)
             new_number = workflow.check_edit(row.status, pending)
@@ -189,6 +192,8 @@ class NoticeService:
             await _event(conn, notice_id, rev.id, rev.number, who, now, "approve", step, comment, rev.review_round)
             if last:
                 content = NoticeIn.model_validate(rev.content)
+                # Evaluated from the real start it will have (first live, else now) before it goes live.
+                check_evaluates(content.schedule, self.settings.tz, row.first_live_at or now, now)
                 for guard in self.guards:
                     await guard(content)
                 await self._go_live(conn, row, rev, content, now)

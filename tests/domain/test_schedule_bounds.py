@@ -135,3 +135,24 @@ def test_evaluation_never_raises_and_stays_bounded(rule, duration, start, end, a
     assert edge is None or edge > at
     assert rules._entry.cache_info().currsize <= rules._entry.cache_info().maxsize
     assert rules._entry.cache_info().currsize - before <= 4  # a handful of entries per evaluation, never a flood
+
+
+def test_check_evaluates_refuses_what_the_queue_could_not_evaluate() -> None:
+    """Validation and evaluation are the same code: check_evaluates runs is_showing and
+    next_boundary from the real start, and names the field when they raise. A rule from
+    an older release (built here without validation) that fails from its real start is
+    refused; an ordinary schedule passes from any start."""
+    from publisher.domain.errors import Invalid
+    from publisher.domain.schedule import Recurrence, check_evaluates
+
+    now = datetime(2026, 12, 1, 1, tzinfo=UTC)
+    ordinary = Schedule.model_validate({"recurrence": {"rrule": "FREQ=MONTHLY;BYMONTHDAY=18", "duration": "P1D"},
+                                        "daily": [{"days": ["mon", "tue"], "from": "08:30", "to": "17:30"}]})
+    for hour in range(24):
+        check_evaluates(ordinary, SHANGHAI, now + timedelta(hours=hour), now)
+    old = Recurrence.model_construct(rrule="FREQ=HOURLY;INTERVAL=2;BYHOUR=8,10,12,14,16", duration="PT1H")
+    broken = Schedule.model_construct(start=datetime(2026, 12, 1, 9, tzinfo=SHANGHAI), end=None, recurrence=old,
+                                      daily=[], dwell_s=None)
+    with pytest.raises(Invalid) as refused_:
+        check_evaluates(broken, SHANGHAI, now, now)
+    assert refused_.value.field == "schedule.recurrence.rrule" and refused_.value.code == "validation_failed"
