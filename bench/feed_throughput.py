@@ -146,7 +146,7 @@ def main() -> None:
         results: dict[tuple[str, str], float] = {}
         cpu: dict[tuple[str, str], float] = {}
         for kind, tag in (("200", None), ("304", etag)):
-            for target, url in (("bare", bare), ("service", service)):
+            for _target, url in (("bare", bare), ("service", service)):
                 load(url, 2, args.connections, tag)  # warm-up
             for _ in range(args.rounds):
                 for target, url in (("bare", bare), ("service", service)):

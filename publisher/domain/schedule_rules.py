@@ -352,8 +352,7 @@ def occurrences_from(body: str, dtstart: datetime, until: datetime | None, lo: d
             return
         anchor = entry_spec
         entry = _entry(entry_spec)
-        for occ in entry.iter_from(lo):
-            yield occ
+        yield from entry.iter_from(lo)
         if not entry.capped or entry.last is None:
             return
         lo = entry.last + timedelta(microseconds=1)

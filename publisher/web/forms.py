@@ -90,7 +90,8 @@ def from_post(post: MultiDictProxy[str]) -> NoticeForm:
     for name in LIST_FIELDS:
         form.lists[name] = [v for v in post.getall(name, []) if v]
     froms, tos = post.getall("daily.from", []), post.getall("daily.to", [])
-    rows = [DailyRow(from_=f, to=t) for f, t in zip(froms, tos)]
+    # A tampered form may send more of one than the other: the unpaired extras are dropped.
+    rows = [DailyRow(from_=f, to=t) for f, t in zip(froms, tos, strict=False)]
     plain = 0  # daily.days without a row prefix: the k-th belongs to the k-th row
     for value in post.getall("daily.days", []):
         m = _ROW_DAY.fullmatch(value)

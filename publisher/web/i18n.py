@@ -13,7 +13,7 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache, cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 

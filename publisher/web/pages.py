@@ -170,9 +170,8 @@ async def render(request: web.Request, template: str, context: dict[str, Any] | 
 
 
 async def error_page(request: web.Request, err: ApiError) -> web.StreamResponse:
-    if err.status == 401:
-        if request.method in SAFE_METHODS:
-            see_other(f"{LOGIN}?next={quote(request.path_qs, safe='/')}")
+    if err.status == 401 and request.method in SAFE_METHODS:
+        see_other(f"{LOGIN}?next={quote(request.path_qs, safe='/')}")
     t = translator(request)
     title = t(TITLES.get(err.status, N_("無法執行")))
     return await render(request, "staff/error.html", {"title": title, "message": explain(err, t), "error": err},

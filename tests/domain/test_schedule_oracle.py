@@ -194,7 +194,7 @@ def test_following_boundaries_visits_every_change(case):
     visible = oracle(data, raw, tz, live_since, stop)
     minutes = [after + timedelta(minutes=k) for k in range(24 * 60)]
     seen = [visible(m) for m in minutes]
-    changes = {m for m, was, now in zip(minutes[1:], seen, seen[1:]) if was != now}
+    changes = {m for m, was, now in zip(minutes[1:], seen[:-1], seen[1:], strict=True) if was != now}
     visited = set()
     at = after
     for _ in range(200):
