@@ -110,7 +110,8 @@ def parse_rrule(text: str) -> ParsedRule:
         raise ValueError("FREQ is required and must be one of " + ", ".join(FREQS))
     unknown = set(parts) - _KNOWN_PARTS
     if unknown:
-        raise ValueError(f"not a valid RRULE: {sorted(unknown)[0]} is not supported; use " + ", ".join(sorted(_KNOWN_PARTS)))
+        raise ValueError(f"not a valid RRULE: {sorted(unknown)[0]} is not supported; use "
+                         + ", ".join(sorted(_KNOWN_PARTS)))
     _check_start_independent(parts)
     _check_density(parts)
     for name, (lo, hi, signed) in _LIMITS.items():
@@ -431,7 +432,8 @@ def describe_recurrence(rule: str, duration: Duration) -> str:
     freq, n = parts.pop("FREQ"), int(parts.pop("INTERVAL", "1"))
     count = parts.pop("COUNT", None)
     clock = ""
-    if "BYHOUR" in parts and "BYMINUTE" in parts and parts.get("BYSECOND", "0") == "0" and "," not in parts["BYHOUR"] + parts["BYMINUTE"]:
+    one_time = "BYHOUR" in parts and "BYMINUTE" in parts and "," not in parts["BYHOUR"] + parts["BYMINUTE"]
+    if one_time and parts.get("BYSECOND", "0") == "0":
         clock = f" {int(parts.pop('BYHOUR')):02d}:{int(parts.pop('BYMINUTE')):02d}"
         parts.pop("BYSECOND", None)
     what = None

@@ -80,7 +80,8 @@ async def unmatched(request: web.Request) -> web.StreamResponse:
         if match_dict is None and methods:
             allowed |= methods
     if allowed:
-        err = ApiError(405, "method_not_allowed", f"{request.method} is not allowed here; use {', '.join(sorted(allowed))}")
+        err = ApiError(405, "method_not_allowed",
+                       f"{request.method} is not allowed here; use {', '.join(sorted(allowed))}")
         response = error_response(request, err)
         response.headers["Allow"] = ",".join(sorted(allowed))
         return response

@@ -237,7 +237,8 @@ class NoticeService:
             row, _rev, _pending = await self._lock(conn, notice_id)
             workflow.check_withdraw(row.status, who.roles)
             await conn.execute(
-                update(notices).where(notices.c.id == notice_id).values(status="withdrawn", withdrawn_at=now, updated_at=now)
+                update(notices).where(notices.c.id == notice_id)
+                .values(status="withdrawn", withdrawn_at=now, updated_at=now)
             )
             await _bump_data(conn)
             await _event(conn, notice_id, row.live_revision_id, None, who, now, "withdraw", comment=reason)
@@ -272,7 +273,9 @@ class NoticeService:
 
     async def _go_live(self, conn: AsyncConnection, row: Any, rev: Any, content: NoticeIn, now: datetime) -> None:
         if row.live_revision_id is not None:
-            await conn.execute(update(revisions).where(revisions.c.id == row.live_revision_id).values(state="superseded"))
+            await conn.execute(
+                update(revisions).where(revisions.c.id == row.live_revision_id).values(state="superseded")
+            )
         await conn.execute(
             update(revisions).where(revisions.c.id == rev.id).values(state="approved", approved_at=now, updated_at=now)
         )

@@ -52,7 +52,8 @@ def _loaded(row: Any, broken: dict[int, str]) -> LiveNotice | None:
     try:
         return live_notice(row)
     except Exception as exc:
-        log.error("live notice cannot be loaded; left out", notice_id=row.id, error=f"{type(exc).__name__}: {exc}"[:500])
+        log.error("live notice cannot be loaded; left out", notice_id=row.id,
+                  error=f"{type(exc).__name__}: {exc}"[:500])
         broken[row.id] = f"cannot be loaded: {type(exc).__name__}"
         return None
 

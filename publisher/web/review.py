@@ -89,7 +89,8 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
     labels = names(request)
     submitted = next((e for e in reversed(history) if e["action"] == "submit"), None)
     return await render(request, "staff/review.html", {
-        "notice": notice, "history": history, "submitted": submitted, "live": live, "rows": comparison(request, live_content, notice, labels),
+        "notice": notice, "history": history, "submitted": submitted, "live": live,
+        "rows": comparison(request, live_content, notice, labels),
         "comment": "", "errors": {}, "alert": None, **labels, **extra,
     }, status=status)
 
