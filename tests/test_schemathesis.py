@@ -33,6 +33,7 @@ def test_no_server_errors_on_the_staff_api(server, user) -> None:
     result = subprocess.run(
         [st, "run", f"{server.base}/api/v1/openapi.json", "--checks", "not_a_server_error",
          "-H", f"Authorization: {auth}", "--max-examples", "8", "--phases", "examples,coverage,fuzzing,stateful",
-         "--workers", "1", "--exclude-path", "/api/v1/auth/logout", "--generation-deterministic", "--request-timeout", "20", "--no-color"],
+         "--workers", "1", "--exclude-path", "/api/v1/auth/logout", "--generation-deterministic",
+         "--request-timeout", "20", "--no-color"],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-6000:]
