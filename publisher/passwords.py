@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
+from typing import TypeVar, TypeVarTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +27,8 @@ _DUMMY_HASH = _hasher.hash("not a real password")
 
 HASH_THREADS = 2
 MAX_WAITING = 64
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
 _pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
 _in_flight = 0
 
@@ -48,7 +52,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-async def _off_loop(fn, *args):  # type: ignore[no-untyped-def]
+async def _off_loop(fn: Callable[[*Args], T], *args: *Args) -> T:
     global _in_flight
     if _in_flight >= MAX_WAITING:
         raise HashingBusy()

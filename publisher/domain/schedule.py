@@ -170,7 +170,7 @@ class Schedule(BaseModel):
     end: AwareDatetime | None = None
     recurrence: Recurrence | None = None
     daily: list[DailyWindow] = Field(default_factory=list, max_length=14)
-    dwell_s: int = Field(10, ge=1, le=300)
+    dwell_s: int = Field(default=10, ge=1, le=300)  # default= is what type checkers read
 
     @field_validator("start", "end")
     @classmethod

@@ -444,9 +444,10 @@ def describe_recurrence(rule: str, duration: Duration) -> str:
         if all(d in _RRULE_DAYS for d in days):
             what = ("每週" if n == 1 else f"每{n}週的週") + "、".join(_ZH_DAYS[_RRULE_DAYS.index(d)] for d in days)
     elif freq == "MONTHLY" and set(parts) == {"BYMONTHDAY"}:
-        days = [int(d) for d in parts["BYMONTHDAY"].split(",")]
-        if all(d > 0 or d == -1 for d in days):
-            what = ("每月" if n == 1 else f"每{n}個月的") + "、".join("最後一天" if d == -1 else f"{d}日" for d in days)
+        month_days = [int(d) for d in parts["BYMONTHDAY"].split(",")]
+        if all(d > 0 or d == -1 for d in month_days):
+            what = ("每月" if n == 1 else f"每{n}個月的") + "、".join(
+                "最後一天" if d == -1 else f"{d}日" for d in month_days)
     elif freq == "MONTHLY" and set(parts) == {"BYDAY"}:
         m = re.fullmatch(r"([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)", parts["BYDAY"])
         if m and m.group(1) in ("1", "2", "3", "4", "+1", "+2", "+3", "+4", "-1"):

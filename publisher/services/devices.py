@@ -209,7 +209,7 @@ class DeviceRegistry:
         if device is None or device.kind != kind:
             known = self.kinds.get(kind)
             raise not_found(f"{known.noun if known else 'device'} {device_id!r}")
-        if not self._token_ok(device, token):
+        if token is None or not self._token_ok(device, token):
             raise unauthorized("a valid device token is required")
         if len(self._verified) > 100_000:
             self._verified.clear()

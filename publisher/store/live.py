@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from sqlalchemy import select
@@ -70,4 +70,4 @@ async def load_one(conn: AsyncConnection, notice_id: int, broken: dict[int, str]
 
 
 async def data_revision(conn: AsyncConnection) -> int:
-    return (await conn.execute(select(data_state.c.revision).where(data_state.c.id == 1))).scalar_one()
+    return cast(int, (await conn.execute(select(data_state.c.revision).where(data_state.c.id == 1))).scalar_one())

@@ -13,9 +13,9 @@ from publisher.http.params import int_param
 from publisher.remote import client_address
 from publisher.services import audit, users
 from publisher.web.forms import localize
+from publisher.web.i18n import N_
 from publisher.web.pages import (
     LOGIN,
-    N_,
     explain,
     form,
     render,

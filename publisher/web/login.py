@@ -12,9 +12,9 @@ from publisher.errors import ApiError
 from publisher.services import users
 from publisher.services.users import LANGUAGES
 from publisher.web import i18n
+from publisher.web.i18n import Translator
 from publisher.web.pages import (
     LOGIN,
-    Translator,
     form,
     language,
     public_page,

@@ -23,7 +23,8 @@ from publisher.http.params import path_id
 from publisher.remote import client_address
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
-from publisher.web.pages import N_, explain, form, render, see_other, staff_page, translator, who
+from publisher.web.i18n import N_
+from publisher.web.pages import explain, form, render, see_other, staff_page, translator, who
 
 routes = web.RouteTableDef()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 from urllib.parse import quote
 
 import aiohttp_jinja2
@@ -71,12 +71,12 @@ def explain(err: ApiError, t: Translator) -> str:
 
 
 def who(request: web.Request) -> Principal:
-    return request[_WHO]
+    return cast(Principal, request[_WHO])
 
 
 def form(request: web.Request) -> MultiDictProxy[str]:
     """The posted form, read once by the page decorator (which checked its token)."""
-    return request[_FORM]
+    return cast(MultiDictProxy[str], request[_FORM])
 
 
 def language(request: web.Request, person: Principal | None) -> str:
