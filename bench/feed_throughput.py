@@ -135,8 +135,8 @@ def main() -> None:
             body, etag = resp.read(), resp.headers["ETag"]
         (tmp / "feed.json").write_bytes(body)
         (tmp / "bare.py").write_text(BARE_APP)
-        procs.append(subprocess.Popen([sys.executable, str(tmp / "bare.py"), str(tmp / "feed.json"), etag, str(bare_port)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        bare_cmd = [sys.executable, str(tmp / "bare.py"), str(tmp / "feed.json"), etag, str(bare_port)]
+        procs.append(subprocess.Popen(bare_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         bare = f"http://127.0.0.1:{bare_port}/kiosk/v1/{DEVICE}/feed.json?token={TOKEN}"
         wait_up(bare)
         tool = "wrk" if shutil.which("wrk") else "aiohttp client loop"
@@ -146,7 +146,7 @@ def main() -> None:
         results: dict[tuple[str, str], float] = {}
         cpu: dict[tuple[str, str], float] = {}
         for kind, tag in (("200", None), ("304", etag)):
-            for target, url in (("bare", bare), ("service", service)):
+            for _target, url in (("bare", bare), ("service", service)):
                 load(url, 2, args.connections, tag)  # warm-up
             for _ in range(args.rounds):
                 for target, url in (("bare", bare), ("service", service)):

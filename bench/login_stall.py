@@ -34,7 +34,8 @@ PASSWORD = "a bench passphrase"
 def stats(samples: list[float]) -> str:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms  max {ordered[-1] * 1000:7.1f} ms  (n={len(ordered)})"
+    return (f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms  "
+            f"max {ordered[-1] * 1000:7.1f} ms  (n={len(ordered)})")
 
 
 async def poll(client: TestClient, stop: asyncio.Event, out: list[float]) -> None:

@@ -96,7 +96,8 @@ async def main(rounds: int) -> None:
                     pass
                 await asyncio.sleep(0.1)
             editor, reviewer = await login(session, base, "editor"), await login(session, base, "reviewer")
-            body = {"title": "每五分鐘", "category": "news", "channels": ["kiosk", "led"], "schedule": {"recurrence": DENSE}}
+            body = {"title": "每五分鐘", "category": "news", "channels": ["kiosk", "led"],
+                    "schedule": {"recurrence": DENSE}}
             async with session.post(base + "/api/v1/notices", json=body, headers=editor) as resp:
                 nid = (await resp.json())["id"]
             await session.post(f"{base}/api/v1/notices/{nid}/submit", headers=editor)
@@ -152,7 +153,8 @@ async def main(rounds: int) -> None:
         for name, ms in results.items():
             print(f"{name:28} {ms:23.1f} {ms / GOAL_MS:13.2f}x {health[name]:22.1f}")
         overall = max(results.values())
-        print(f"{'overall':28} {overall:23.1f} {overall / GOAL_MS:13.2f}x  {'OK' if overall < GOAL_MS else 'over goal'}")
+        verdict = "OK" if overall < GOAL_MS else "over goal"
+        print(f"{'overall':28} {overall:23.1f} {overall / GOAL_MS:13.2f}x  {verdict}")
         print(json.dumps({"goal_ms": GOAL_MS, "longest_feed_ms": {k: round(v, 1) for k, v in results.items()},
                           "longest_healthz_ms": {k: round(v, 1) for k, v in health.items()}}))
     finally:

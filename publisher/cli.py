@@ -35,7 +35,8 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="action", required=True)
     add_user = user.add_parser("add", help="create a staff account")
     add_user.add_argument("name")
-    add_user.add_argument("--role", action="append", required=True, help="editor, reviewer, admin or a review step's role")
+    add_user.add_argument("--role", action="append", required=True,
+                          help="editor, reviewer, admin or a review step's role")
     add_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add_user.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     passwd = user.add_parser("passwd", help="set a password; ends that user's sessions and tokens")

@@ -23,23 +23,23 @@ if TYPE_CHECKING:
     from publisher.settings import Settings
     from publisher.store.engine import Database
 
-SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 CLOCK: web.AppKey[Callable[[], datetime]] = web.AppKey("clock")
-DB: web.AppKey["Database"] = web.AppKey("db")
-QUEUE: web.AppKey["ContentQueue"] = web.AppKey("queue")
-NOTICES: web.AppKey["NoticeService"] = web.AppKey("notices")
-DEVICES: web.AppKey["DeviceRegistry"] = web.AppKey("devices")
-METRICS: web.AppKey["Metrics"] = web.AppKey("metrics")
+DB: web.AppKey[Database] = web.AppKey("db")
+QUEUE: web.AppKey[ContentQueue] = web.AppKey("queue")
+NOTICES: web.AppKey[NoticeService] = web.AppKey("notices")
+DEVICES: web.AppKey[DeviceRegistry] = web.AppKey("devices")
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 SCHEDULER: web.AppKey[Any] = web.AppKey("scheduler")
 # The registered channels (publisher.channel_registry), and the path prefixes whose
 # refusals are JSON (the staff API's and every channel's device feeds).
-CHANNELS: web.AppKey["ChannelRegistry"] = web.AppKey("channels")
+CHANNELS: web.AppKey[ChannelRegistry] = web.AppKey("channels")
 JSON_PREFIXES: web.AppKey[tuple[str, ...]] = web.AppKey("json_prefixes")
-LIVE_SYNC: web.AppKey["LiveSync"] = web.AppKey("live_sync")
+LIVE_SYNC: web.AppKey[LiveSync] = web.AppKey("live_sync")
 # Staff sign-in: the encrypted cookie storage (publisher.auth.sessions) and the login
 # throttle in the database (publisher.services.login_throttle).
-SESSIONS: web.AppKey["EncryptedCookieStorage"] = web.AppKey("sessions")
-THROTTLE: web.AppKey["LoginThrottle"] = web.AppKey("login_throttle")
+SESSIONS: web.AppKey[EncryptedCookieStorage] = web.AppKey("sessions")
+THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
 # Called with every text/html answer before it is sent (the security headers), by the
 # per-route wrapper (publisher.http.instrument); and the catch-all route it adds last.
 ResponseHook = Callable[[web.Request, web.StreamResponse], None]

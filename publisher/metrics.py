@@ -44,10 +44,10 @@ class _RequestCollector(Collector):
             agg = by_route.setdefault(route, _Series())
             agg.count += s.count
             agg.total += s.total
-            agg.buckets = [a + b for a, b in zip(agg.buckets, s.buckets)]
+            agg.buckets = [a + b for a, b in zip(agg.buckets, s.buckets, strict=True)]
         for route, s in by_route.items():
             cumulative, running = [], 0
-            for bound, n in zip((*map(str, BUCKETS), "+Inf"), s.buckets):
+            for bound, n in zip((*map(str, BUCKETS), "+Inf"), s.buckets, strict=True):
                 running += n
                 cumulative.append((bound, running))
             latency.add_metric([route], cumulative, s.total)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import secrets
 import os
+import secrets
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
+from typing import TypeVar, TypeVarTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,6 +31,8 @@ _DUMMY_HASH = _hasher.hash("not a real password")
 # bench/loop_stall.py: two threads on a 2-core machine stalled /healthz for 0.85 s).
 HASH_THREADS = max(1, (os.cpu_count() or 2) - 1)
 MAX_WAITING = 64
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
 _pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
 _in_flight = 0
 
@@ -52,7 +56,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-async def _off_loop(fn, *args):  # type: ignore[no-untyped-def]
+async def _off_loop(fn: Callable[[*Args], T], *args: *Args) -> T:
     global _in_flight
     if _in_flight >= MAX_WAITING:
         raise HashingBusy()

@@ -194,7 +194,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _unique_codes(self) -> "Settings":
+    def _unique_codes(self) -> Settings:
         for field in ("catalog", "locations"):
             codes = [item.code for item in getattr(self, field)]
             dupes = sorted({c for c in codes if codes.count(c) > 1})

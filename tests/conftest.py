@@ -149,7 +149,9 @@ def notice_body(**over: Any) -> dict[str, Any]:
     return body
 
 
-async def publish(client: TestClient, staff: Staff, author: str = "ed", reviewer: str = "rev", **over: Any) -> dict[str, Any]:
+async def publish(
+    client: TestClient, staff: Staff, author: str = "ed", reviewer: str = "rev", **over: Any
+) -> dict[str, Any]:
     """Create, submit and approve a notice through the API; returns the live notice."""
     resp = await client.post("/api/v1/notices", json=notice_body(**over), headers=staff[author])
     assert resp.status == 201, await resp.text()

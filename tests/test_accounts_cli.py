@@ -51,7 +51,8 @@ def test_user_passwd_sets_the_password_and_refuses_bad_ones(env: dict[str, str])
                             ("publisher-demo", "too common")):
         bad = cli(env, "user", "passwd", "wang", "--password-stdin", stdin=password)
         assert bad.returncode == 2 and "password" in bad.stderr and words in bad.stderr, (password, bad.stderr)
-    same_as_name = cli(env, "user", "add", "longusername1", "--role", "editor", "--password-stdin", stdin="longusername1")
+    same_as_name = cli(env, "user", "add", "longusername1", "--role", "editor", "--password-stdin",
+                       stdin="longusername1")
     assert same_as_name.returncode == 2 and "username" in same_as_name.stderr
     nobody = cli(env, "user", "passwd", "nobody", "--password-stdin", stdin=NEW)
     assert nobody.returncode == 2 and "not found" in nobody.stderr
@@ -59,7 +60,8 @@ def test_user_passwd_sets_the_password_and_refuses_bad_ones(env: dict[str, str])
 
 
 @pytest.mark.slow  # runs the `publisher` command
-@pytest.mark.parametrize("secret", ["changeme", "abcde", "x" * 44, base64.urlsafe_b64encode(b"k" * 16).decode(), "!" * 44])
+@pytest.mark.parametrize("secret", ["changeme", "abcde", "x" * 44, base64.urlsafe_b64encode(b"k" * 16).decode(),
+                                    "!" * 44])
 def test_a_weak_session_secret_stops_start_up_naming_the_key(env: dict[str, str], secret: str) -> None:
     bad = cli({**env, "PUBLISHER_SECURITY__SESSION_SECRET": secret}, "db", "upgrade")
     assert bad.returncode == 2

@@ -90,8 +90,8 @@ def test_evaluation_failure_is_isolated_and_logged_once(settings, caplog) -> Non
     ok = NoticeIn.model_validate({"title": "好", "category": "news", "channels": ["portal"]})
     broken = NoticeIn.model_validate({"title": "壞", "category": "news", "channels": ["portal"]})
     # Bypass validation as a stored revision from an older release would.
-    broken.schedule.__dict__["recurrence"] = type("R", (), {"until": None, "rule_body": "FREQ=HOURLY;INTERVAL=2;BYHOUR=8",
-                                                            "duration_timedelta": property(lambda s: 0)})()
+    broken.schedule.__dict__["recurrence"] = type("R", (), {
+        "until": None, "rule_body": "FREQ=HOURLY;INTERVAL=2;BYHOUR=8", "duration_timedelta": property(lambda s: 0)})()
     queue.replace_all([LiveNotice(1, "A", 1, ok, now, now, "", ""), LiveNotice(2, "B", 1, broken, now, now, "", "")])
     for _ in range(3):
         assert [n.id for n in queue.rotation("portal", None, now).items] == [1]

@@ -63,8 +63,9 @@ class TickerChannel:
     def render(self, rotation: Rotation, target: Any, now: datetime, valid_until: datetime | None,
                previous: Snapshot | None) -> Snapshot:
         text = " | ".join(n.content.title for n in rotation.items)
-        return Snapshot(body=text.encode(), version=str(abs(hash(text)) % 10**8), content_type="text/plain; charset=utf-8",
-                        generated_at=now, valid_until=valid_until, data_revision=0)
+        return Snapshot(body=text.encode(), version=str(abs(hash(text)) % 10**8),
+                        content_type="text/plain; charset=utf-8", generated_at=now, valid_until=valid_until,
+                        data_revision=0)
 
 
 async def ticker_feed(request: web.Request) -> web.Response:
@@ -205,7 +206,8 @@ async def test_without_the_led_package_nothing_of_it_remains(
     assert doc["paths"]["/api/v1/live"]["get"]["parameters"][0]["description"] == "portal or wechat"
     full = await (await client.get("/api/v1/openapi.json")).json()
     assert "/api/v1/led/preview" in full["paths"] and "LedPreview" in full["components"]["schemas"]
-    resp = await bare.post("/api/v1/notices", json=notice_body(channels=["led"]), headers=await Staff(bare).add("ed", "editor"))
+    editor = await Staff(bare).add("ed", "editor")
+    resp = await bare.post("/api/v1/notices", json=notice_body(channels=["led"]), headers=editor)
     assert resp.status == 422 and (await resp.json())["error"]["details"][0]["field"] == "channels.0"
     await sign_in(bare, "ed")
     editor = await (await bare.get("/staff/notices/new")).text()

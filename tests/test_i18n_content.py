@@ -13,7 +13,8 @@ def notice(**extra: object) -> NoticeIn:
         "body": "## 一、總體要求\n\n頭髮與乾燥的環境，見[附件](https://example.gov.cn/a.pdf)。乾隆年間的檔案。",
         "category": "department_documents",
         "led_text": "招聘會週六舉行",
-        "meta": {"doc_number": "江人社發〔2026〕12號", "issuing_org": "江門市人力資源和社會保障局", "keywords": ["就業", "畢業生"]},
+        "meta": {"doc_number": "江人社發〔2026〕12號", "issuing_org": "江門市人力資源和社會保障局",
+                 "keywords": ["就業", "畢業生"]},
     }
     fields.update(extra)
     return NoticeIn.model_validate(fields)

@@ -27,12 +27,13 @@ def server(tmp_path_factory):
 
 
 @pytest.mark.parametrize("user", ["editor", "reviewer", "admin"])
-def test_no_server_errors_on_the_staff_api(server, user) -> None:
+def test_no_server_errors_on_the_staff_api(server, user, tmp_path) -> None:
     st = shutil.which("st") or pytest.skip("schemathesis is not installed (pip install .[test])")
     auth = server.tokens[user]
     result = subprocess.run(
         [st, "run", f"{server.base}/api/v1/openapi.json", "--checks", "not_a_server_error",
          "-H", f"Authorization: {auth}", "--max-examples", "8", "--phases", "examples,coverage,fuzzing,stateful",
-         "--workers", "1", "--exclude-path", "/api/v1/auth/logout", "--generation-deterministic", "--request-timeout", "20", "--no-color"],
-        capture_output=True, text=True, timeout=600)
+         "--workers", "1", "--exclude-path", "/api/v1/auth/logout", "--generation-deterministic",
+         "--request-timeout", "20", "--no-color"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its cache stays out of the checkout
     assert result.returncode == 0, result.stdout[-6000:]

@@ -42,7 +42,7 @@ class Fanout:
             self.forget(waiter)
 
     def forget(self, waiter: asyncio.Future[bool] | None) -> None:
-        self._waiters.discard(waiter)  # type: ignore[arg-type]
+        self._waiters.discard(waiter)
 
 
 def _quiet(waiter: asyncio.Future[bool]) -> None:

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from channels.kiosk.page import Assets
 
 # The page's static files with their versioned URLs, and the service worker's body.
-ASSETS: web.AppKey["Assets"] = web.AppKey("kiosk_assets")
+ASSETS: web.AppKey[Assets] = web.AppKey("kiosk_assets")
 SW_BODY: web.AppKey[bytes] = web.AppKey("kiosk_sw", bytes)
 # Open event streams, ended on shutdown so that a restart does not wait for them.
 STREAMS: web.AppKey[set[asyncio.Task[object]]] = web.AppKey("kiosk_streams", set)
 # device id -> event streams it has open (devices.max_streams caps it).
 OPEN_STREAMS: web.AppKey[dict[str, int]] = web.AppKey("kiosk_open_streams", dict)
-CATALOG: web.AppKey["KioskCatalog"] = web.AppKey("kiosk_catalog")
-FANOUT: web.AppKey["Fanout"] = web.AppKey("kiosk_fanout")
+CATALOG: web.AppKey[KioskCatalog] = web.AppKey("kiosk_catalog")
+FANOUT: web.AppKey[Fanout] = web.AppKey("kiosk_fanout")

@@ -115,7 +115,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     finally:
         fanout.forget(waiter)
         metrics.sse_clients.dec()
-        app[kiosk_keys.STREAMS].discard(task)  # type: ignore[arg-type]
+        app[kiosk_keys.STREAMS].discard(task)
         _closed(open_per_device, device.id)
     return response
 

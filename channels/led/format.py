@@ -277,7 +277,7 @@ class LedChannel:
         else:
             fits = self._notices
             parts = [fits.get((*ident, profile_key)) or self.fit(n, profile, profile_key)
-                     for n, ident in zip(items, key[1])]
+                     for n, ident in zip(items, key[1], strict=True)]
             found = self._rotations[key] = assemble(parts)
             if len(self._rotations) > MAX_ROTATION_FITS:
                 self._rotations.popitem(last=False)

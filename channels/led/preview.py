@@ -30,7 +30,7 @@ class LedPreview(BaseModel):
     profile: SignProfile | None = None
 
     @model_validator(mode="after")
-    def _one_target(self) -> "LedPreview":
+    def _one_target(self) -> LedPreview:
         if (self.sign_id is None) == (self.profile is None):
             raise ValueError("give either sign_id or profile")
         return self

@@ -18,7 +18,8 @@ async def add(request: web.Request) -> web.Response:
     who = await require_staff(request, "admin")
     device, token = await request.app[keys.DEVICES].add(await json_body(request), request.app[keys.CLOCK](),
                                                         by=(who.username, client_address(request)))
-    return json_response({"id": device.id, "kind": device.kind, "location": device.location, "token": token}, status=201)
+    return json_response({"id": device.id, "kind": device.kind, "location": device.location, "token": token},
+                         status=201)
 
 
 @routes.get("/api/v1/devices")

@@ -47,13 +47,16 @@ _ERROR = {
 _OBJECT = {"type": "object", "additionalProperties": True}
 
 
-def _op(summary: str, body: str | None = None, ok: int = 200, auth: bool = True, params: list[dict[str, Any]] | None = None,
+def _op(summary: str, body: str | None = None, ok: int = 200, auth: bool = True,
+        params: list[dict[str, Any]] | None = None,
         errors: tuple[int, ...] = (401, 403, 404, 409, 422)) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {str(ok): {"description": "OK", "content": {"application/json": {"schema": _OBJECT}}}}}
+    ok_json = {"application/json": {"schema": _OBJECT}}
+    op: dict[str, Any] = {"summary": summary, "responses": {str(ok): {"description": "OK", "content": ok_json}}}
     for status in errors if auth else tuple(e for e in errors if e != 401):
         op["responses"][str(status)] = {"$ref": "#/components/responses/Error"}
     if body:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model=body)}}}}
+        body_json = {"application/json": {"schema": {"$ref": REF.format(model=body)}}}
+        op["requestBody"] = {"required": True, "content": body_json}
     if params:
         op["parameters"] = params
     if not auth:
@@ -62,7 +65,8 @@ def _op(summary: str, body: str | None = None, ok: int = 200, auth: bool = True,
 
 
 def _q(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema or {"type": "string"}}
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}}
 
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -71,7 +75,8 @@ _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"
 def _paths(channels: ChannelRegistry) -> dict[str, Any]:
     with_id = {"parameters": [_ID]}
     return {
-        "/api/v1/auth/login": {"post": _op("Sign in; returns a bearer token and sets a session cookie", "Login", auth=False, errors=(400, 401, 422))},
+        "/api/v1/auth/login": {"post": _op("Sign in; returns a bearer token and sets a session cookie", "Login",
+                                           auth=False, errors=(400, 401, 422))},
         "/api/v1/auth/logout": {"post": _op("End this token or session (after an API login, both)")},
         "/api/v1/users": {"post": _op("Create a staff account (admin)", "UserIn", ok=201),
                           "get": _op("Staff accounts with roles, disabled, last login (admin)")},
@@ -93,10 +98,13 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
                 _q("limit", "1 to 100", {"type": "integer", "minimum": 1, "maximum": 100}),
                 _q("cursor", "next_cursor of the previous page")]),
         },
-        "/api/v1/notices/{id}": {**with_id, "get": _op("One notice"), "put": _op("Edit: a new draft revision", "NoticeIn")},
+        "/api/v1/notices/{id}": {**with_id, "get": _op("One notice"),
+                                 "put": _op("Edit: a new draft revision", "NoticeIn")},
         "/api/v1/notices/{id}/submit": {**with_id, "post": _op("Send the draft to review")},
-        "/api/v1/notices/{id}/approve": {**with_id, "post": _op("Approve the current review step of the revision named", "Approval")},
-        "/api/v1/notices/{id}/reject": {**with_id, "post": _op("Send the revision named back to draft (not by its author)", "Rejection")},
+        "/api/v1/notices/{id}/approve": {**with_id, "post": _op(
+            "Approve the current review step of the revision named", "Approval")},
+        "/api/v1/notices/{id}/reject": {**with_id, "post": _op(
+            "Send the revision named back to draft (not by its author)", "Rejection")},
         "/api/v1/notices/{id}/recall": {**with_id, "post": _op(
             "An author withdraws their revision from review; an edit then makes a new revision", "Recall")},
         "/api/v1/notices/{id}/withdraw": {**with_id, "post": _op("Take the notice off every channel", "Reason")},
@@ -132,7 +140,8 @@ def document(channels: ChannelRegistry) -> dict[str, Any]:
         "paths": _paths(channels),
         "components": {
             "schemas": {**schemas.get("$defs", {}), "Error": _ERROR},
-            "responses": {"Error": {"description": "Refused", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "responses": {"Error": {"description": "Refused", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "publisher_session"},

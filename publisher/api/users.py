@@ -37,7 +37,8 @@ async def create(request: web.Request) -> web.Response:
 async def list_users(request: web.Request) -> web.Response:
     who = await require_staff(request, "admin")
     tz = request.app[keys.SETTINGS].tz
-    return json_response({"items": [users.account_json(a, tz) for a in await users.list_users(request.app[keys.DB], who)]})
+    accounts = await users.list_users(request.app[keys.DB], who)
+    return json_response({"items": [users.account_json(a, tz) for a in accounts]})
 
 
 # Registered before /{username} so that "me" is never taken for a name.

@@ -113,7 +113,9 @@ async def serve_blob(
     return response
 
 
-async def _send(response: web.StreamResponse, blob: BinaryIO, start: int, length: int, executor: Executor | None) -> None:
+async def _send(
+    response: web.StreamResponse, blob: BinaryIO, start: int, length: int, executor: Executor | None
+) -> None:
     loop = asyncio.get_running_loop()
     try:
         blob.seek(start)

@@ -83,10 +83,10 @@ def _chunks(source: Source) -> Iterable[bytes]:
         for i in range(0, len(data), CHUNK):
             yield data[i : i + CHUNK]
     elif hasattr(source, "read"):
-        while chunk := source.read(CHUNK):  # type: ignore[union-attr]
+        while chunk := source.read(CHUNK):
             yield chunk
     else:
-        yield from source  # type: ignore[misc]
+        yield from source
 
 
 class _Writer:

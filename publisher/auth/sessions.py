@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from aiohttp import web
 from aiohttp_session import Session
@@ -53,7 +54,7 @@ async def load_session(request: web.Request) -> Session:
     """The request's session (decrypted once per request)."""
     if _SESSION not in request:
         request[_SESSION] = await request.app[keys.SESSIONS].load_session(request)
-    return request[_SESSION]
+    return cast(Session, request[_SESSION])
 
 
 def is_https(request: web.Request) -> bool:

@@ -30,7 +30,8 @@ def targeted(live: Iterable[LiveNotice], channel: str, location: str | None) -> 
     """Notices aimed at this channel and location (None: every location, as on the portal)."""
     return [
         n for n in live
-        if channel in n.content.channels and (location is None or not n.content.locations or location in n.content.locations)
+        if channel in n.content.channels
+        and (location is None or not n.content.locations or location in n.content.locations)
     ]
 
 

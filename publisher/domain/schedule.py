@@ -171,7 +171,7 @@ class Schedule(BaseModel):
     end: AwareDatetime | None = None
     recurrence: Recurrence | None = None
     daily: list[DailyWindow] = Field(default_factory=list, max_length=14)
-    dwell_s: int = Field(10, ge=1, le=300)
+    dwell_s: int = Field(default=10, ge=1, le=300)  # default= is what type checkers read
 
     @field_validator("start", "end")
     @classmethod
@@ -345,8 +345,9 @@ def check_evaluates(schedule: Schedule, tz: ZoneInfo, live_since: datetime, now:
                 is_showing(schedule, boundary, tz, live_since)
                 at = boundary
     except Exception as exc:  # whatever the evaluation raises is the reason to refuse
-        raise Invalid(f"invalid {field}: this schedule cannot be evaluated from its start "
-                      f"{_start(schedule, live_since).isoformat()} ({type(exc).__name__}: {exc})", field=field) from None
+        start = _start(schedule, live_since).isoformat()
+        raise Invalid(f"invalid {field}: this schedule cannot be evaluated from its start {start} "
+                      f"({type(exc).__name__}: {exc})", field=field) from None
 
 
 def describe(schedule: Schedule, lang: str = "zh-Hant") -> str:

@@ -110,7 +110,8 @@ def parse_rrule(text: str) -> ParsedRule:
         raise ValueError("FREQ is required and must be one of " + ", ".join(FREQS))
     unknown = set(parts) - _KNOWN_PARTS
     if unknown:
-        raise ValueError(f"not a valid RRULE: {sorted(unknown)[0]} is not supported; use " + ", ".join(sorted(_KNOWN_PARTS)))
+        raise ValueError(f"not a valid RRULE: {sorted(unknown)[0]} is not supported; use "
+                         + ", ".join(sorted(_KNOWN_PARTS)))
     _check_start_independent(parts)
     _check_density(parts)
     for name, (lo, hi, signed) in _LIMITS.items():
@@ -352,8 +353,7 @@ def occurrences_from(body: str, dtstart: datetime, until: datetime | None, lo: d
             return
         anchor = entry_spec
         entry = _entry(entry_spec)
-        for occ in entry.iter_from(lo):
-            yield occ
+        yield from entry.iter_from(lo)
         if not entry.capped or entry.last is None:
             return
         lo = entry.last + timedelta(microseconds=1)
@@ -432,7 +432,8 @@ def describe_recurrence(rule: str, duration: Duration) -> str:
     freq, n = parts.pop("FREQ"), int(parts.pop("INTERVAL", "1"))
     count = parts.pop("COUNT", None)
     clock = ""
-    if "BYHOUR" in parts and "BYMINUTE" in parts and parts.get("BYSECOND", "0") == "0" and "," not in parts["BYHOUR"] + parts["BYMINUTE"]:
+    one_time = "BYHOUR" in parts and "BYMINUTE" in parts and "," not in parts["BYHOUR"] + parts["BYMINUTE"]
+    if one_time and parts.get("BYSECOND", "0") == "0":
         clock = f" {int(parts.pop('BYHOUR')):02d}:{int(parts.pop('BYMINUTE')):02d}"
         parts.pop("BYSECOND", None)
     what = None
@@ -443,9 +444,10 @@ def describe_recurrence(rule: str, duration: Duration) -> str:
         if all(d in _RRULE_DAYS for d in days):
             what = ("每週" if n == 1 else f"每{n}週的週") + "、".join(_ZH_DAYS[_RRULE_DAYS.index(d)] for d in days)
     elif freq == "MONTHLY" and set(parts) == {"BYMONTHDAY"}:
-        days = [int(d) for d in parts["BYMONTHDAY"].split(",")]
-        if all(d > 0 or d == -1 for d in days):
-            what = ("每月" if n == 1 else f"每{n}個月的") + "、".join("最後一天" if d == -1 else f"{d}日" for d in days)
+        month_days = [int(d) for d in parts["BYMONTHDAY"].split(",")]
+        if all(d > 0 or d == -1 for d in month_days):
+            what = ("每月" if n == 1 else f"每{n}個月的") + "、".join(
+                "最後一天" if d == -1 else f"{d}日" for d in month_days)
     elif freq == "MONTHLY" and set(parts) == {"BYDAY"}:
         m = re.fullmatch(r"([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)", parts["BYDAY"])
         if m and m.group(1) in ("1", "2", "3", "4", "+1", "+2", "+3", "+4", "-1"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import opencc
 
@@ -20,7 +20,7 @@ def _to_simplified() -> Any:
 
 def fold(text: str) -> str:
     """Search folding: Simplified script, case ignored."""
-    return _to_simplified().convert(text).casefold()
+    return cast(str, _to_simplified().convert(text)).casefold()
 
 
 def terms(query: str) -> list[str]:

@@ -42,7 +42,7 @@ def instrument(handler: Handler, route: str, html_hooks: tuple[ResponseHook, ...
     async def instrumented(request: web.Request) -> web.StreamResponse:
         started = perf_counter()
         try:
-            response = await handler(request)
+            response: web.StreamResponse = await handler(request)
         except ApiError as err:
             response = server_error(request, err, err.status) if err.status >= 500 else error_response(request, err)
         except DomainError as err:  # a rule's refusal: mapped in publisher.errors
@@ -80,7 +80,8 @@ async def unmatched(request: web.Request) -> web.StreamResponse:
         if match_dict is None and methods:
             allowed |= methods
     if allowed:
-        err = ApiError(405, "method_not_allowed", f"{request.method} is not allowed here; use {', '.join(sorted(allowed))}")
+        err = ApiError(405, "method_not_allowed",
+                       f"{request.method} is not allowed here; use {', '.join(sorted(allowed))}")
         response = error_response(request, err)
         response.headers["Allow"] = ",".join(sorted(allowed))
         return response
@@ -92,7 +93,8 @@ def instrument_routes(app: web.Application) -> None:
     resource = app.router.add_resource("/{tail:.*}", name="unmatched")
     resource.add_route("*", unmatched)
     app[keys.CATCH_ALL] = resource
-    hooks = tuple(app.get(keys.HTML_HOOKS, ()))
+    registered: list[ResponseHook] = app.get(keys.HTML_HOOKS) or []
+    hooks = tuple(registered)
     for route in app.router.routes():
         label = route.resource.canonical if route.resource is not None else "unmatched"
-        route._handler = instrument(route.handler, label, hooks)  # type: ignore[attr-defined]
+        route._handler = instrument(route.handler, label, hooks)

@@ -109,8 +109,8 @@ class DeviceRegistry:
     def _device(self, row: Any) -> Device:
         device = Device(
             id=row.id, kind=row.kind, location=row.location, name=row.name, profile=row.profile or {},
-            token_hash=row.token_hash, created_at=row.created_at, last_seen=row.last_seen, last_version=row.last_version,
-            declared=row.declared_sha256 is not None,
+            token_hash=row.token_hash, created_at=row.created_at, last_seen=row.last_seen,
+            last_version=row.last_version, declared=row.declared_sha256 is not None,
         )
         parser = self.profiles.get(device.kind)
         device.settings = parser.model_validate(device.profile) if parser else None
@@ -209,7 +209,7 @@ class DeviceRegistry:
         if device is None or device.kind != kind:
             known = self.kinds.get(kind)
             raise not_found(f"{known.noun if known else 'device'} {device_id!r}")
-        if not self._token_ok(device, token):
+        if token is None or not self._token_ok(device, token):
             raise unauthorized("a valid device token is required")
         if len(self._verified) > 100_000:
             self._verified.clear()
@@ -312,7 +312,8 @@ class DeviceRegistry:
         stale: online, but still without the current version a poll interval after that
         version appeared (it should have fetched it by then)."""
         interval = timedelta(seconds=self.poll_interval(device))
-        online = device.last_seen is not None and now - device.last_seen <= interval * self.settings.devices.online_polls
+        online = (device.last_seen is not None
+                  and now - device.last_seen <= interval * self.settings.devices.online_polls)
         stale = bool(
             online and current_version and device.last_version != current_version
             and current_since is not None and now - current_since > interval

@@ -48,7 +48,8 @@ class LoginThrottle:
             col = login_failures.c
             expired = col.window_start <= cutoff
             for key, limit in _keys(username, address):
-                count, started = await upsert(conn, login_failures, {"key": key, "count": 1, "window_start": now}, ["key"], {
+                first = {"key": key, "count": 1, "window_start": now}
+                count, started = await upsert(conn, login_failures, first, ["key"], {
                     "count": case((expired, 1), else_=col.count + 1),
                     "window_start": case((expired, literal(now, UTCDateTime())), else_=col.window_start),
                 }, returning=(col.count, col.window_start))

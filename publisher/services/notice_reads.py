@@ -77,7 +77,9 @@ class NoticeReader:
         names = await usernames(conn, people)
         return [self._out(r, revs, approvals, names) for r in rows]
 
-    def _out(self, row: Any, revs: dict[int, Any], approvals: dict[int, dict[int, Any]], names: dict[int, str]) -> dict[str, Any]:
+    def _out(
+        self, row: Any, revs: dict[int, Any], approvals: dict[int, dict[int, Any]], names: dict[int, str]
+    ) -> dict[str, Any]:
         live = revs.get(row.live_revision_id)
         pending = revs.get(row.pending_revision_id)
         newest = pending or live
@@ -144,7 +146,8 @@ class NoticeReader:
             query = query.where(notices.c.category == category)
         if q:
             like = "%" + escape_like(q) + "%"
-            query = query.where(or_(notices.c.title.like(like, escape="\\"), notices.c.index_no.like(like, escape="\\")))
+            query = query.where(or_(notices.c.title.like(like, escape="\\"),
+                                    notices.c.index_no.like(like, escape="\\")))
         if cursor is not None:
             query = query.where(notices.c.id < cursor)
         rows = list(await conn.execute(query))
@@ -191,7 +194,8 @@ class NoticeReader:
             select(notices, revisions.c.current_step, revisions.c.authors, revisions.c.id.label("rev_id"),
                    revisions.c.review_round, revisions.c.state.label("rev_state"))
             .join(revisions, revisions.c.id == notices.c.pending_revision_id)
-            .where(revisions.c.state == "in_review", revisions.c.current_step.in_(steps), notices.c.status != "withdrawn")
+            .where(revisions.c.state == "in_review", revisions.c.current_step.in_(steps),
+                   notices.c.status != "withdrawn")
             .order_by(notices.c.updated_at, notices.c.id)
         )
         rows = list(await conn.execute(query))

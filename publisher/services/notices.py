@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, insert, select, update
@@ -27,7 +27,7 @@ from publisher.services.users import Principal
 from publisher.settings import Settings
 from publisher.store.engine import Database
 from publisher.store.tables import data_state, events, index_sequences, notices, revisions
-from publisher.store.upsert import insert_missing
+from publisher.store.upsert import insert_missing, inserted_id
 
 # Awaited inside the approving transaction with the revision about to go live; raises
 # ApiError (422) to refuse, e.g. LED text that a strict sign cannot show.
@@ -58,8 +58,10 @@ class Recall(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     reason: str | None = Field(default=None, max_length=2000)
 
+M = TypeVar("M", bound=BaseModel)
 
-def parse(model: type[BaseModel], data: Any, context: dict[str, Any] | None = None) -> Any:
+
+def parse(model: type[M], data: Any, context: dict[str, Any] | None = None) -> M:
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
@@ -121,14 +123,14 @@ class NoticeService:
         notice = self.parse_notice(data)
         check_evaluates(notice.schedule, self.settings.tz, now, now)
         async with self.db.write() as conn:
-            notice_id = (
+            notice_id = inserted_id(
                 await conn.execute(
                     insert(notices).values(
                         status="draft", category=notice.category, title=notice.title,
                         created_by=who.id, created_at=now, updated_at=now,
                     )
                 )
-            ).inserted_primary_key[0]
+            )
             rev_id = await self._new_revision(conn, notice_id, 1, notice, who, now)
             await conn.execute(update(notices).where(notices.c.id == notice_id).values(pending_revision_id=rev_id))
             await _event(conn, notice_id, rev_id, 1, who, now, "create")
@@ -242,7 +244,8 @@ class NoticeService:
             row, _rev, _pending = await self._lock(conn, notice_id)
             workflow.check_withdraw(row.status, who.roles)
             await conn.execute(
-                update(notices).where(notices.c.id == notice_id).values(status="withdrawn", withdrawn_at=now, updated_at=now)
+                update(notices).where(notices.c.id == notice_id)
+                .values(status="withdrawn", withdrawn_at=now, updated_at=now)
             )
             await _bump_data(conn)
             await _event(conn, notice_id, row.live_revision_id, None, who, now, "withdraw", comment=reason)
@@ -273,11 +276,13 @@ class NoticeService:
                 review_round=0, current_step=0, created_at=now, updated_at=now,
             )
         )
-        return result.inserted_primary_key[0]
+        return inserted_id(result)
 
     async def _go_live(self, conn: AsyncConnection, row: Any, rev: Any, content: NoticeIn, now: datetime) -> None:
         if row.live_revision_id is not None:
-            await conn.execute(update(revisions).where(revisions.c.id == row.live_revision_id).values(state="superseded"))
+            await conn.execute(
+                update(revisions).where(revisions.c.id == row.live_revision_id).values(state="superseded")
+            )
         await conn.execute(
             update(revisions).where(revisions.c.id == rev.id).values(state="approved", approved_at=now, updated_at=now)
         )

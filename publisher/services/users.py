@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -40,10 +40,13 @@ from publisher.services import audit
 from publisher.settings import Settings
 from publisher.store.engine import Database
 from publisher.store.tables import api_tokens, users
+from publisher.store.upsert import inserted_id
 
 BUILTIN_ROLES = ("editor", "reviewer", "admin")
 # Languages of the staff pages; the first is the default.
 LANGUAGES = ("zh-Hant", "en")
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def known_roles(settings: Settings) -> set[str]:
@@ -176,13 +179,13 @@ class LanguageIn(BaseModel):
     language: Literal["zh-Hant", "en"]
 
 
-def _principal(row: object) -> Principal:
+def _principal(row: Any) -> Principal:
     return Principal(
         id=row.id, username=row.username, roles=frozenset(row.roles), epoch=row.session_epoch, language=row.language
     )
 
 
-def _parse(model: type[BaseModel], data: object, **context: Any) -> Any:
+def _parse(model: type[M], data: object, **context: Any) -> M:
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
@@ -203,7 +206,7 @@ async def add_user(db: Database, user: UserIn, now: datetime, by: Actor = CLI) -
                     session_epoch=0, created_at=now,
                 )
             )
-            user_id = result.inserted_primary_key[0]
+            user_id = inserted_id(result)
             await audit.record(conn, now, "user_created", by.name, user.username, by.remote, roles=user.roles)
     except IntegrityError:
         raise conflict(f"user {user.username!r} exists already", code="duplicate_user") from None
@@ -299,7 +302,7 @@ async def get_user(db: Database, who: Principal, user_id: int) -> dict[str, Any]
 
 async def user_id_of(db: Database, username: str) -> int:
     async with db.read() as conn:
-        return (await _row(conn, username=username)).id
+        return cast(int, (await _row(conn, username=username)).id)
 
 
 async def create_user(db: Database, who: Principal, data: object, settings: Settings, now: datetime,

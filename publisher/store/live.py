@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from sqlalchemy import select
@@ -52,7 +52,8 @@ def _loaded(row: Any, broken: dict[int, str]) -> LiveNotice | None:
     try:
         return live_notice(row)
     except Exception as exc:
-        log.error("live notice cannot be loaded; left out", notice_id=row.id, error=f"{type(exc).__name__}: {exc}"[:500])
+        log.error("live notice cannot be loaded; left out", notice_id=row.id,
+                  error=f"{type(exc).__name__}: {exc}"[:500])
         broken[row.id] = f"cannot be loaded: {type(exc).__name__}"
         return None
 
@@ -69,4 +70,4 @@ async def load_one(conn: AsyncConnection, notice_id: int, broken: dict[int, str]
 
 
 async def data_revision(conn: AsyncConnection) -> int:
-    return (await conn.execute(select(data_state.c.revision).where(data_state.c.id == 1))).scalar_one()
+    return cast(int, (await conn.execute(select(data_state.c.revision).where(data_state.c.id == 1))).scalar_one())

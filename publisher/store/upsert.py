@@ -4,9 +4,9 @@ through different SQLAlchemy constructs), kept here so services stay dialect-fre
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import CursorResult, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -30,3 +30,11 @@ async def upsert(conn: AsyncConnection, table: Table, values: Mapping[str, Any],
 async def insert_missing(conn: AsyncConnection, table: Table, values: Mapping[str, Any]) -> None:
     """Insert `values` unless a row with the same unique key exists already."""
     await conn.execute(_insert(conn, table).values(**values).on_conflict_do_nothing())
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT added."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT reported no primary key")
+    return cast(int, key[0])

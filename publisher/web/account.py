@@ -13,9 +13,9 @@ from publisher.http.params import int_param
 from publisher.remote import client_address
 from publisher.services import audit, users
 from publisher.web.forms import localize
+from publisher.web.i18n import N_
 from publisher.web.pages import (
     LOGIN,
-    N_,
     explain,
     form,
     render,
@@ -28,7 +28,8 @@ from publisher.web.pages import (
 routes = web.RouteTableDef()
 
 ACTION_NAMES = {
-    "login": N_("登入"), "login_failed": N_("登入失敗"), "login_throttled": N_("登入暫停（失敗過多）"), "logout": N_("登出"),
+    "login": N_("登入"), "login_failed": N_("登入失敗"), "login_throttled": N_("登入暫停（失敗過多）"),
+    "logout": N_("登出"),
     "user_created": N_("新增使用者"), "roles_changed": N_("變更角色"), "user_disabled": N_("停用帳號"),
     "user_enabled": N_("啟用帳號"), "password_changed": N_("變更密碼"), "sessions_ended": N_("結束所有登入"),
     "device_added": N_("登記裝置"), "device_revoked": N_("撤銷裝置"), "device_declared": N_("設定檔宣告裝置"),

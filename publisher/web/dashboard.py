@@ -20,11 +20,14 @@ def live_now(app: web.Application) -> tuple[list[dict[str, Any]], list[Any]]:
     same everywhere), and one per location for each channel that serves devices."""
     settings, queue, channels = app[keys.SETTINGS], app[keys.QUEUE], app[keys.CHANNELS]
     now = app[keys.CLOCK]()
-    rows: list[dict[str, Any]] = [{"channel": spec.name, "location": None, "rotation": queue.rotation(spec.name, None, now)}
-                                  for spec in channels if not spec.located]
+    rows: list[dict[str, Any]] = [
+        {"channel": spec.name, "location": None, "rotation": queue.rotation(spec.name, None, now)}
+        for spec in channels if not spec.located
+    ]
     for loc in settings.locations:
         for spec in channels.located:
-            rows.append({"channel": spec.name, "location": loc.code, "rotation": queue.rotation(spec.name, loc.code, now)})
+            rows.append({"channel": spec.name, "location": loc.code,
+                         "rotation": queue.rotation(spec.name, loc.code, now)})
     emergencies: dict[int, Any] = {}
     for row in rows:
         for n in row["rotation"].items:

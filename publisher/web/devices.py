@@ -30,7 +30,7 @@ def device_rows(app: web.Application) -> list[dict[str, Any]]:
         row["kind_label"] = kind.label if kind is not None else device.kind
         row["board"] = kind.status(device, snap, now) if kind is not None and kind.status and snap is not None else None
         shows = kind is not None and not device.revoked and (kind.status is None or row["board"] is not None)
-        row["widget"] = kind.status_template if shows else None
+        row["widget"] = kind.status_template if kind is not None and shows else None
         row["last_seen_at"] = device.last_seen
         rows.append(row)
     return sorted(rows, key=lambda r: (r["location"], r["kind"], r["id"]))

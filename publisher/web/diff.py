@@ -46,7 +46,8 @@ def diff(old: str, new: str) -> list[Piece]:
     for index, group in enumerate(groups):
         kind, olds, news = group
         between = 0 < index < len(groups) - 1
-        if (kind == "equal" and between and len(olds) <= MERGE_GAP and not any(t.strip() == "" and "\n" in t for t in olds)
+        if (kind == "equal" and between and len(olds) <= MERGE_GAP
+                and not any(t.strip() == "" and "\n" in t for t in olds)
                 and merged and merged[-1][0] == "change"):
             merged[-1][1].extend(olds)
             merged[-1][2].extend(news)

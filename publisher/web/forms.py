@@ -63,15 +63,17 @@ class NoticeForm:
         return self.daily + [DailyRow() for _ in range(min(spare, MAX_ROWS - len(self.daily)))]
 
 
-def text_only(post: MultiDictProxy[str | bytes | FileField]) -> MultiDictProxy[str]:
+def text_only(post: MultiDictProxy[str | bytes | bytearray | FileField]) -> MultiDictProxy[str]:
     """A posted form whose every value is text: a file (or raw bytes) where a page expects
     a text field is a 422 naming the field, never a 500 further down."""
+    texts: MultiDict[str] = MultiDict()
     for name, value in post.items():
         if not isinstance(value, str):
             message = "must be text, not a file"
             raise ApiError(422, "validation_failed", f"invalid {name}: {message}",
                            [{"field": name, "message": message, "type": "string_type"}])
-    return MultiDictProxy(MultiDict(post))  # type: ignore[arg-type]
+        texts.add(name, value)
+    return MultiDictProxy(texts)
 
 
 def blank_form(categories: list[str], issuing_org: str = "", channels: Sequence[str] = ()) -> NoticeForm:
@@ -90,7 +92,8 @@ def from_post(post: MultiDictProxy[str]) -> NoticeForm:
     for name in LIST_FIELDS:
         form.lists[name] = [v for v in post.getall(name, []) if v]
     froms, tos = post.getall("daily.from", []), post.getall("daily.to", [])
-    rows = [DailyRow(from_=f, to=t) for f, t in zip(froms, tos)]
+    # A tampered form may send more of one than the other: the unpaired extras are dropped.
+    rows = [DailyRow(from_=f, to=t) for f, t in zip(froms, tos, strict=False)]
     plain = 0  # daily.days without a row prefix: the k-th belongs to the k-th row
     for value in post.getall("daily.days", []):
         m = _ROW_DAY.fullmatch(value)
@@ -284,7 +287,7 @@ REQUIRED = N_("請填寫這一欄")
 
 def localize(detail: dict[str, Any], field_name: str, t: Translator) -> str:
     """A service error detail in the page's language."""
-    kind, message = detail.get("type", ""), detail.get("message", "")
+    kind, message = detail.get("type", ""), str(detail.get("message", ""))
     if kind == "value_error" or kind not in BY_TYPE:
         for start, text in BY_MESSAGE:
             if message.startswith(start) or start in message:

@@ -12,9 +12,9 @@ from publisher.errors import ApiError
 from publisher.services import users
 from publisher.services.users import LANGUAGES
 from publisher.web import i18n
+from publisher.web.i18n import Translator
 from publisher.web.pages import (
     LOGIN,
-    Translator,
     form,
     language,
     public_page,
@@ -34,7 +34,9 @@ async def login_form(request: web.Request) -> web.StreamResponse:
     target = safe_next(request.query.get("next"))
     if await principal(request) is not None:
         see_other(target)
-    done = Translator(language(request, None))("密碼已變更，請用新密碼登入。") if request.query.get("done") == "password" else None
+    done = None
+    if request.query.get("done") == "password":
+        done = Translator(language(request, None))("密碼已變更，請用新密碼登入。")
     return await render(request, "staff/login.html", {"next": target, "username": "", "error": None, "done": done})
 
 
@@ -46,21 +48,22 @@ async def login(request: web.Request) -> web.StreamResponse:
     target = safe_next(data.get("next"))
     t = Translator(language(request, None))
     if not username or not password:
-        return await render(request, "staff/login.html",
-                            {"next": target, "username": username, "error": t("請輸入使用者名稱和密碼。"), "done": None}, status=422)
+        return await render(request, "staff/login.html", {
+            "next": target, "username": username, "error": t("請輸入使用者名稱和密碼。"), "done": None}, status=422)
     try:
         person = await sign_in(request, username, password)
     except LoginThrottled as err:
         response = await render(request, "staff/login.html", {
             "next": target, "username": username,
-            "error": t("登入失敗次數過多，請 %(seconds)s 秒後再試。", seconds=err.retry_after), "done": None}, status=429)
+            "error": t("登入失敗次數過多，請 %(seconds)s 秒後再試。", seconds=err.retry_after), "done": None,
+        }, status=429)
         response.headers["Retry-After"] = str(err.retry_after)
         return response
     except ApiError as err:
         if err.status != 401:
             raise
-        return await render(request, "staff/login.html",
-                            {"next": target, "username": username, "error": t("使用者名稱或密碼不正確。"), "done": None}, status=401)
+        return await render(request, "staff/login.html", {
+            "next": target, "username": username, "error": t("使用者名稱或密碼不正確。"), "done": None}, status=401)
     response = web.HTTPSeeOther(target)
     await start_session(request, response, person)
     raise response

@@ -23,7 +23,8 @@ from publisher.http.params import path_id
 from publisher.remote import client_address
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
-from publisher.web.pages import N_, explain, form, render, see_other, staff_page, translator, who
+from publisher.web.i18n import N_
+from publisher.web.pages import explain, form, render, see_other, staff_page, translator, who
 
 routes = web.RouteTableDef()
 
@@ -32,8 +33,9 @@ PRIORITY_NAMES = {"normal": N_("一般"), "urgent": N_("重要"), "emergency": N
 STATUS_NAMES = {"draft": N_("草稿"), "in_review": N_("審核中"), "live": N_("已發布"), "withdrawn": N_("已撤回")}
 ACTION_NAMES = {"create": N_("建立"), "edit": N_("編輯"), "submit": N_("送審"), "approve": N_("核准"),
                 "reject": N_("退回"), "publish": N_("發布"), "withdraw": N_("撤回")}
-DONE = {"saved": N_("草稿已儲存。"), "submitted": N_("已送審，等待審核。"), "withdrawn": N_("公告已撤回，已從所有管道移除。"),
-        "approved": N_("已核准。"), "rejected": N_("已退回給作者。"), "published": N_("已核准並發布。"),
+DONE = {"saved": N_("草稿已儲存。"), "submitted": N_("已送審，等待審核。"),
+        "withdrawn": N_("公告已撤回，已從所有管道移除。"), "approved": N_("已核准。"),
+        "rejected": N_("已退回給作者。"), "published": N_("已核准並發布。"),
         "recalled": N_("已撤回送審；修改後會成為新的版本。")}
 
 
@@ -73,7 +75,8 @@ async def list_page(request: web.Request) -> web.StreamResponse:
     settings = request.app[keys.SETTINGS]
     category = q.get("category") if q.get("category") in settings.catalog_codes else None
     text = (q.get("q") or "").strip()[:200] or None
-    cursor = int(q["cursor"]) if q.get("cursor", "").isdigit() and q["cursor"].isascii() and len(q["cursor"]) < 15 else None
+    raw_cursor = q.get("cursor", "")
+    cursor = int(raw_cursor) if raw_cursor.isdigit() and raw_cursor.isascii() and len(raw_cursor) < 15 else None
     page = await request.app[keys.NOTICES].page(status=status, category=category, q=text, limit=25, cursor=cursor)
     return await render(request, "staff/notices.html", {
         "page": page, "status": status or "", "category": category or "", "q": text or "", "statuses": STATUSES,

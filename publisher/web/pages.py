@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 from urllib.parse import quote
 
 import aiohttp_jinja2
@@ -43,7 +43,8 @@ NAV = (
 
 # What a refusal means to the person who met it, by the service's error code.
 EXPLAIN = {
-    "four_eyes": N_("依「四眼原則」，這個修訂不能由您核准：作者不能核准自己寫的修訂，同一人也不能核准同一修訂的兩個步驟。請由另一位審核人核准。"),
+    "four_eyes": N_("依「四眼原則」，這個修訂不能由您核准：作者不能核准自己寫的修訂，"
+                    "同一人也不能核准同一修訂的兩個步驟。請由另一位審核人核准。"),
     "forbidden": N_("您的帳號沒有這項操作所需的角色。"),
     "cross_site": N_("已拒絕來自其他網站的請求。請在本系統的頁面上操作。"),
     "csrf_failed": N_("這個表單已過期或不是從本系統送出的。請重新載入頁面後再試一次。"),
@@ -70,12 +71,12 @@ def explain(err: ApiError, t: Translator) -> str:
 
 
 def who(request: web.Request) -> Principal:
-    return request[_WHO]
+    return cast(Principal, request[_WHO])
 
 
 def form(request: web.Request) -> MultiDictProxy[str]:
     """The posted form, read once by the page decorator (which checked its token)."""
-    return request[_FORM]
+    return cast(MultiDictProxy[str], request[_FORM])
 
 
 def language(request: web.Request, person: Principal | None) -> str:
@@ -170,9 +171,8 @@ async def render(request: web.Request, template: str, context: dict[str, Any] | 
 
 
 async def error_page(request: web.Request, err: ApiError) -> web.StreamResponse:
-    if err.status == 401:
-        if request.method in SAFE_METHODS:
-            see_other(f"{LOGIN}?next={quote(request.path_qs, safe='/')}")
+    if err.status == 401 and request.method in SAFE_METHODS:
+        see_other(f"{LOGIN}?next={quote(request.path_qs, safe='/')}")
     t = translator(request)
     title = t(TITLES.get(err.status, N_("無法執行")))
     return await render(request, "staff/error.html", {"title": title, "message": explain(err, t), "error": err},
@@ -212,7 +212,8 @@ def staff_page(*roles: str) -> Callable[[Handler], Handler]:
                 return await _run(request, _sign_in_first)
             request[_WHO] = person
             if roles and not person.has(*roles):
-                return await error_page(request, ApiError(403, "forbidden", f"this page needs the role {' or '.join(roles)}"))
+                refusal = ApiError(403, "forbidden", f"this page needs the role {' or '.join(roles)}")
+                return await error_page(request, refusal)
             return await _run(request, handler)
 
         return page

@@ -12,8 +12,8 @@ from publisher.errors import ApiError
 from publisher.remote import client_address
 from publisher.services import users
 from publisher.web.forms import localize
+from publisher.web.i18n import N_
 from publisher.web.pages import (
-    N_,
     explain,
     form,
     render,

@@ -10,10 +10,9 @@ from publisher import keys
 from publisher.domain.errors import DomainError
 from publisher.errors import ApiError, as_api
 from publisher.web import diff, forms
+from publisher.web.i18n import N_, Translator
 from publisher.web.notices import names, notice_id, schedule_words
 from publisher.web.pages import (
-    N_,
-    Translator,
     explain,
     form,
     local_time,
@@ -52,7 +51,7 @@ def _as_text(request: web.Request, content: dict[str, Any] | None, name: str, t:
     if name == "locations":
         return "、".join(settings.location_name(c) for c in value) if value else t("全部地點")
     if name == "priority":
-        return labels["priority_names"].get(value, value or "")
+        return str(labels["priority_names"].get(value, value or ""))
     if name == "schedule":
         schedule = value or {}
         start = local_time(request, schedule.get("start")) or t("核准時")
@@ -89,7 +88,8 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
     labels = names(request)
     submitted = next((e for e in reversed(history) if e["action"] == "submit"), None)
     return await render(request, "staff/review.html", {
-        "notice": notice, "history": history, "submitted": submitted, "live": live, "rows": comparison(request, live_content, notice, labels),
+        "notice": notice, "history": history, "submitted": submitted, "live": live,
+        "rows": comparison(request, live_content, notice, labels),
         "comment": "", "errors": {}, "alert": None, **labels, **extra,
     }, status=status)
 

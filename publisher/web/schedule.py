@@ -76,7 +76,9 @@ def week_of(request: web.Request) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def intervals(queue: Any, channel: str, location: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime, Any]]:
+def intervals(
+    queue: Any, channel: str, location: str, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime, Any]]:
     """[(from, to, rotation)] covering [start, end): a rotation holds until the next boundary."""
     out = []
     at, steps = start, 0

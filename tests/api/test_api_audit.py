@@ -83,11 +83,13 @@ async def test_the_trail_cannot_be_changed_or_deleted(client, staff) -> None:
     assert all(e["actor"] != "nobody" for e in (await _trail(client, staff))["items"])
 
 
-async def test_a_revoked_declared_device_stays_revoked_across_restarts(aiohttp_client, database_url, tmp_path, clock) -> None:
+async def test_a_revoked_declared_device_stays_revoked_across_restarts(aiohttp_client, database_url, tmp_path,
+                                                                       clock) -> None:
     from conftest import Staff
 
     token = "a-long-token-chosen-by-the-installer"
-    declared = {"id": "led-si", "kind": "led", "location": "hall-si", "token_sha256": hashlib.sha256(token.encode()).hexdigest()}
+    declared = {"id": "led-si", "kind": "led", "location": "hall-si",
+                "token_sha256": hashlib.sha256(token.encode()).hexdigest()}
     settings = make_settings(database_url, tmp_path, device=[declared])
     first = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
     staff = Staff(first)
@@ -103,7 +105,8 @@ async def test_a_revoked_declared_device_stays_revoked_across_restarts(aiohttp_c
     assert device["revoked"] is True and device["declared_in_config"] is True
     # the config gives a new token: the device is back, and the start says so in the trail
     new_token = "another-long-token-from-the-installer"
-    changed = make_settings(database_url, tmp_path, device=[{**declared, "token_sha256": hashlib.sha256(new_token.encode()).hexdigest()}])
+    changed = make_settings(database_url, tmp_path,
+                            device=[{**declared, "token_sha256": hashlib.sha256(new_token.encode()).hexdigest()}])
     third = await aiohttp_client(create_app(changed, clock=clock, run_scheduler=False))
     assert (await third.get(f"/led/v1/signs/led-si/feed.txt?token={new_token}")).status == 200
     assert (await third.get(f"/led/v1/signs/led-si/feed.txt?token={token}")).status == 401

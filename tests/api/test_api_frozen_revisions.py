@@ -25,7 +25,8 @@ async def test_the_swap_after_a_self_reject_cannot_be_published(client, staff) -
     read = (await _notice(client, staff, nid))["pending_revision"]["revision"]  # what the reviewer opened
     assert read == 1
     # the author may not reject their own revision (that was the way to swap the text)
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "x"}, headers=staff["both"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "x"},
+                             headers=staff["both"])
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "four_eyes"
     # they take it back from review instead, and the edit makes a new revision
     resp = await client.post(f"/api/v1/notices/{nid}/recall", json={}, headers=staff["both"])
@@ -58,14 +59,16 @@ async def test_approve_and_reject_require_the_revision(client, staff) -> None:
     for bad in (0, -1, "one", 2**40, None):
         resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": bad}, headers=staff["rev"])
         assert resp.status == 422, bad
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 7, "reason": "不宜"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 7, "reason": "不宜"},
+                             headers=staff["rev"])
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "revision_changed"
     assert (await _notice(client, staff, nid))["status"] == "in_review"
 
 
 async def test_a_rejected_revision_is_frozen(client, staff) -> None:
     nid = await _submitted(client, staff, "ed", title="第一稿")
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "改日期"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "改日期"},
+                             headers=staff["rev"])
     assert resp.status == 200 and (await resp.json())["pending_revision"] == {"revision": 1, "state": "draft"}
     resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(title="第二稿"), headers=staff["ed"])
     assert (await resp.json())["pending_revision"]["revision"] == 2

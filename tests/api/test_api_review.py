@@ -24,7 +24,8 @@ async def test_submit_approve_makes_it_live_with_an_index_number(client, staff) 
     n = await resp.json()
     assert n["status"] == "in_review"
     assert n["review"]["waiting_for"] == {"step": 1, "name": "保密審查", "role": "reviewer"}
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "可以公開"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "可以公開"},
+                             headers=staff["rev"])
     assert resp.status == 200
     n = await resp.json()
     assert n["status"] == "live" and n["live_revision"] == 1 and n["pending_revision"] is None
@@ -75,7 +76,8 @@ async def test_reject_needs_a_reason_and_returns_to_draft(client, staff) -> None
         resp = await client.post(f"/api/v1/notices/{nid}/reject", json=body, headers=staff["rev"])
         await refused(resp, 422, "validation_failed")
         assert "reason" in (await resp.json())["error"]["message"]
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "含有個人信息"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "含有個人信息"},
+                             headers=staff["rev"])
     assert resp.status == 200
     n = await resp.json()
     assert n["status"] == "draft" and n["pending_revision"]["state"] == "draft"
@@ -143,7 +145,8 @@ async def test_three_step_chain_in_order_by_different_people(chain_client) -> No
     nid = await _draft(client, staff)
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     # step 1 needs the section head; the confidentiality reviewer cannot jump ahead
-    await refused(await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["sec"]), 403, "forbidden")
+    await refused(await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["sec"]),
+                  403, "forbidden")
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["multi"])
     n = await resp.json()
     assert n["status"] == "in_review" and n["review"]["waiting_for"]["step"] == 2
@@ -152,7 +155,8 @@ async def test_three_step_chain_in_order_by_different_people(chain_client) -> No
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["multi"])
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "four_eyes"
     await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
-    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["sec"])).status == 200
+    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1},
+                              headers=staff["sec"])).status == 200
     await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")  # not before the last step
     resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["lead"])
     assert (await resp.json())["status"] == "live"
@@ -170,11 +174,13 @@ async def test_rejection_at_a_later_step_restarts_the_chain(chain_client) -> Non
     nid = await _draft(client, staff)
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["head"])
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "涉密"}, headers=staff["sec"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "涉密"},
+                             headers=staff["sec"])
     assert (await resp.json())["status"] == "draft"
     await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])
     n = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
     assert n["review"]["waiting_for"]["step"] == 1
     assert all(s["approved_by"] is None for s in n["review"]["steps"])
     # the head approves step 1 again in the new round
-    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1}, headers=staff["head"])).status == 200
+    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1},
+                              headers=staff["head"])).status == 200

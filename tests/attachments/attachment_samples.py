@@ -43,7 +43,8 @@ _CT = b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openx
 def ooxml(folder: str) -> bytes:
     """docx (word/), xlsx (xl/), pptx (ppt/); Word writes [Content_Types].xml first, but
     other writers do not, so it goes last here."""
-    return zip_of([("_rels/.rels", b"<Relationships/>"), (f"{folder}/document.xml", b"<x/>"), ("[Content_Types].xml", _CT)])
+    return zip_of([("_rels/.rels", b"<Relationships/>"), (f"{folder}/document.xml", b"<x/>"),
+                   ("[Content_Types].xml", _CT)])
 
 
 def odf(mimetype: str) -> bytes:

@@ -48,7 +48,8 @@ def test_any_input_gives_a_safe_name(raw: str, ext: str) -> None:
     assert name.endswith("." + ext)
     assert 0 < len(name.encode()) <= MAX_NAME_BYTES
     assert not set(name) & set('/\\<>:"|?*')
-    assert all(ord(c) >= 0x20 and c not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f" for c in name)
+    bidi_controls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+    assert all(ord(c) >= 0x20 and c not in bidi_controls for c in name)
     assert not name.startswith(".") and name.strip() == name
 
 

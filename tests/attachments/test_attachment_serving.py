@@ -88,7 +88,8 @@ async def test_an_unsatisfiable_range_gives_416(served: tuple[TestClient, str], 
 
 
 @pytest.mark.parametrize("header", ["bytes=0-1,5-6", "items=0-5", "bytes=9-3", "garbage"])
-async def test_ranges_we_do_not_serve_are_ignored_and_the_whole_file_sent(served: tuple[TestClient, str], header: str) -> None:
+async def test_ranges_we_do_not_serve_are_ignored_and_the_whole_file_sent(served: tuple[TestClient, str],
+                                                                          header: str) -> None:
     client, sha = served
     resp = await client.get(f"/files/{sha}", headers={"Range": header})
     assert resp.status == 200

@@ -60,7 +60,8 @@ def test_far_instants_are_evaluated_near_the_instant():
     live = datetime(2026, 1, 1, tzinfo=UTC)
     assert is_showing(s, datetime(2199, 6, 1, 1, 10, tzinfo=UTC), SHANGHAI, live)  # 09:10 local
     assert not is_showing(s, datetime(2199, 6, 1, 1, 40, tzinfo=UTC), SHANGHAI, live)
-    assert next_boundary(s, datetime(2199, 6, 1, 1, 40, tzinfo=UTC), SHANGHAI, live) == datetime(2199, 6, 1, 2, tzinfo=UTC)
+    assert (next_boundary(s, datetime(2199, 6, 1, 1, 40, tzinfo=UTC), SHANGHAI, live)
+            == datetime(2199, 6, 1, 2, tzinfo=UTC))
     assert rules._entry.cache_info().currsize <= rules._entry.cache_info().maxsize
 
 
@@ -108,7 +109,8 @@ instants = st.one_of(
     st.datetimes(min_value=datetime(2026, 3, 7), max_value=datetime(2026, 11, 3), timezones=st.just(UTC)),
 )
 bounded = st.one_of(st.none(), st.sampled_from([rules.MIN_INSTANT, rules.MAX_INSTANT]),
-                    st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2199, 12, 30), timezones=st.just(UTC)))
+                    st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2199, 12, 30),
+                                 timezones=st.just(UTC)))
 full_rules = st.one_of(
     rule_bodies,
     st.sampled_from(["FREQ=DAILY;UNTIL=21991231T235959Z", "FREQ=YEARLY;UNTIL=19000101T000000Z", "FREQ=DAILY;COUNT=1000",

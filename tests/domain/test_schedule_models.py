@@ -37,7 +37,8 @@ def test_contract_example_round_trips_through_json():
 
 def test_defaults_and_population_by_name():
     schedule = Schedule()
-    assert (schedule.start, schedule.end, schedule.recurrence, schedule.daily, schedule.dwell_s) == (None, None, None, [], 10)
+    got = (schedule.start, schedule.end, schedule.recurrence, schedule.daily, schedule.dwell_s)
+    assert got == (None, None, None, [], 10)
     window = DailyWindow(days=["sat"], from_=time(22), to=time(2))
     assert window.overnight and window.model_dump() == {"days": ["sat"], "from": time(22), "to": time(2)}
 

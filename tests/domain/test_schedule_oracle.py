@@ -38,15 +38,17 @@ rrules = st.one_of(
     st.just("FREQ=DAILY"),
     st.integers(2, 3).map(lambda n: f"FREQ=DAILY;INTERVAL={n}"),
     st.integers(1, 4).map(lambda n: f"FREQ=DAILY;COUNT={n}"),
-    st.tuples(st.integers(0, 3), st.sampled_from([0, 30])).map(lambda hm: f"FREQ=DAILY;BYHOUR={hm[0]};BYMINUTE={hm[1]};BYSECOND=0"),
-    st.lists(st.sampled_from(RRULE_DAYS), min_size=1, max_size=3, unique=True).map(lambda d: "FREQ=WEEKLY;BYDAY=" + ",".join(d)),
+    st.tuples(st.integers(0, 3), st.sampled_from([0, 30])).map(
+        lambda hm: f"FREQ=DAILY;BYHOUR={hm[0]};BYMINUTE={hm[1]};BYSECOND=0"),
+    st.lists(st.sampled_from(RRULE_DAYS), min_size=1, max_size=3, unique=True).map(
+        lambda d: "FREQ=WEEKLY;BYDAY=" + ",".join(d)),
     st.integers(1, 28).map(lambda d: f"FREQ=MONTHLY;BYMONTHDAY={d}"),
     st.integers(5, 13).map(lambda n: f"FREQ=HOURLY;INTERVAL={n}"),
 )
 durations = st.tuples(st.sampled_from([0, 0, 1, 3]), st.integers(0, 12), st.sampled_from([0, 15, 30, 45])).filter(any)
-windows = st.tuples(st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True), clock_times, clock_times).filter(
-    lambda w: w[1] != w[2]
-)
+windows = st.tuples(
+    st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True), clock_times, clock_times
+).filter(lambda w: w[1] != w[2])
 
 
 CHANGE = 3 * 24 * 60 + 13 * 60  # minutes from the anchors to New York's changes (1 h before the March one)
@@ -181,7 +183,8 @@ def test_next_boundary_is_never_later_than_the_first_change(case):
     if boundary is not None and boundary < after + HORIZON:
         # and the boundary is where the module itself says visibility may change: is_showing
         # is constant from `after` up to it
-        assert is_showing(schedule, boundary - timedelta(microseconds=1), tz, live_since) == is_showing(schedule, after, tz, live_since)
+        assert (is_showing(schedule, boundary - timedelta(microseconds=1), tz, live_since)
+                == is_showing(schedule, after, tz, live_since))
 
 
 @PROPERTY
@@ -194,7 +197,7 @@ def test_following_boundaries_visits_every_change(case):
     visible = oracle(data, raw, tz, live_since, stop)
     minutes = [after + timedelta(minutes=k) for k in range(24 * 60)]
     seen = [visible(m) for m in minutes]
-    changes = {m for m, was, now in zip(minutes[1:], seen, seen[1:]) if was != now}
+    changes = {m for m, was, now in zip(minutes[1:], seen[:-1], seen[1:], strict=True) if was != now}
     visited = set()
     at = after
     for _ in range(200):

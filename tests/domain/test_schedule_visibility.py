@@ -42,7 +42,8 @@ def boundaries(schedule, tz, after, n, live=LIVE):
 
 # --- the contract's example -----------------------------------------------------------------
 
-JOB_FAIR = sched(start="2026-12-01T09:00:00+08:00", recurrence={"rrule": "FREQ=MONTHLY;BYMONTHDAY=16", "duration": "P3D"})
+JOB_FAIR = sched(start="2026-12-01T09:00:00+08:00",
+                 recurrence={"rrule": "FREQ=MONTHLY;BYMONTHDAY=16", "duration": "P3D"})
 
 
 def test_job_fair_on_the_18th_shows_from_the_16th_for_three_days():
@@ -60,8 +61,10 @@ def test_job_fair_on_the_18th_shows_from_the_16th_for_three_days():
 
 def test_occurrences_take_their_time_of_day_from_the_start_unless_the_rule_says():
     midnight = sched(start="2026-12-01T09:00:00+08:00",
-                     recurrence={"rrule": "FREQ=MONTHLY;BYMONTHDAY=16;BYHOUR=0;BYMINUTE=0;BYSECOND=0", "duration": "P3D"})
-    assert showing(midnight, SH, local(SH, 2026, 12, 16), local(SH, 2026, 12, 18, 23, 59), local(SH, 2026, 12, 19)) == [True, True, False]
+                     recurrence={"rrule": "FREQ=MONTHLY;BYMONTHDAY=16;BYHOUR=0;BYMINUTE=0;BYSECOND=0",
+                                 "duration": "P3D"})
+    assert showing(midnight, SH, local(SH, 2026, 12, 16), local(SH, 2026, 12, 18, 23, 59),
+                   local(SH, 2026, 12, 19)) == [True, True, False]
 
 
 def test_contract_example_with_weekday_window():
@@ -143,14 +146,16 @@ def test_exhausted_rule_never_shows_again():
 
 
 def test_until_is_utc():
-    s = sched(start="2026-12-01T09:00:00+08:00", recurrence={"rrule": "FREQ=DAILY;UNTIL=20261203T010000Z", "duration": "PT1H"})
+    s = sched(start="2026-12-01T09:00:00+08:00",
+              recurrence={"rrule": "FREQ=DAILY;UNTIL=20261203T010000Z", "duration": "PT1H"})
     assert showing(s, SH, local(SH, 2026, 12, 3, 9, 30), local(SH, 2026, 12, 4, 9, 30)) == [True, False]
     assert next_boundary(s, local(SH, 2026, 12, 3, 12), SH, LIVE) is None
 
 
 def test_overlapping_occurrences():
     s = sched(start="2026-12-01T00:00:00+08:00", recurrence={"rrule": "FREQ=DAILY;COUNT=3", "duration": "P2D"})
-    assert showing(s, SH, local(SH, 2026, 12, 2, 12), local(SH, 2026, 12, 4, 23), local(SH, 2026, 12, 5)) == [True, True, False]
+    assert showing(s, SH, local(SH, 2026, 12, 2, 12), local(SH, 2026, 12, 4, 23),
+                   local(SH, 2026, 12, 5)) == [True, True, False]
     assert boundaries(s, SH, local(SH, 2026, 12, 1, 1), 5)[-1] == local(SH, 2026, 12, 5)
 
 
@@ -193,20 +198,20 @@ def test_office_hours_utc_instants():
 
 
 def test_night_window_on_a_normal_night_both_sides():
-    assert showing(NIGHT, NY, z(2026, 3, 7, 6, 29), z(2026, 3, 7, 6, 30), z(2026, 3, 7, 7, 29), z(2026, 3, 7, 7, 30)) == [
-        False, True, True, False]
-    assert showing(NIGHT, NY, z(2026, 3, 9, 5, 29), z(2026, 3, 9, 5, 30), z(2026, 3, 9, 6, 29), z(2026, 3, 9, 6, 30)) == [
-        False, True, True, False]
-    assert showing(NIGHT, NY, z(2026, 10, 31, 5, 29), z(2026, 10, 31, 5, 30), z(2026, 10, 31, 6, 29), z(2026, 10, 31, 6, 30)) == [
-        False, True, True, False]
-    assert showing(NIGHT, NY, z(2026, 11, 2, 6, 29), z(2026, 11, 2, 6, 30), z(2026, 11, 2, 7, 29), z(2026, 11, 2, 7, 30)) == [
-        False, True, True, False]
+    assert showing(NIGHT, NY, z(2026, 3, 7, 6, 29), z(2026, 3, 7, 6, 30),
+                   z(2026, 3, 7, 7, 29), z(2026, 3, 7, 7, 30)) == [False, True, True, False]
+    assert showing(NIGHT, NY, z(2026, 3, 9, 5, 29), z(2026, 3, 9, 5, 30),
+                   z(2026, 3, 9, 6, 29), z(2026, 3, 9, 6, 30)) == [False, True, True, False]
+    assert showing(NIGHT, NY, z(2026, 10, 31, 5, 29), z(2026, 10, 31, 5, 30),
+                   z(2026, 10, 31, 6, 29), z(2026, 10, 31, 6, 30)) == [False, True, True, False]
+    assert showing(NIGHT, NY, z(2026, 11, 2, 6, 29), z(2026, 11, 2, 6, 30),
+                   z(2026, 11, 2, 7, 29), z(2026, 11, 2, 7, 30)) == [False, True, True, False]
 
 
 def test_night_window_on_spring_forward_night_ends_when_the_clock_jumps():
     # 01:30 EST = 06:30Z; at 07:00Z the clock jumps from 02:00 EST to 03:00 EDT, past 02:30
-    assert showing(NIGHT, NY, z(2026, 3, 8, 6, 29), z(2026, 3, 8, 6, 30), z(2026, 3, 8, 6, 59, 59), z(2026, 3, 8, 7)) == [
-        False, True, True, False]
+    assert showing(NIGHT, NY, z(2026, 3, 8, 6, 29), z(2026, 3, 8, 6, 30),
+                   z(2026, 3, 8, 6, 59, 59), z(2026, 3, 8, 7)) == [False, True, True, False]
     assert boundaries(NIGHT, NY, z(2026, 3, 8), 3) == [z(2026, 3, 8, 6, 30), z(2026, 3, 8, 7), z(2026, 3, 9, 5, 30)]
 
 
@@ -229,8 +234,8 @@ def test_night_window_in_shanghai_is_plain():
     s = NIGHT
     for d in (datetime(2026, 3, 8), datetime(2026, 11, 1)):
         opens = d.replace(hour=1, minute=30, tzinfo=SH)
-        assert showing(s, SH, opens - timedelta(minutes=1), opens, opens + timedelta(minutes=59), opens + timedelta(hours=1)) == [
-            False, True, True, False]
+        assert showing(s, SH, opens - timedelta(minutes=1), opens,
+                       opens + timedelta(minutes=59), opens + timedelta(hours=1)) == [False, True, True, False]
         assert next_boundary(s, opens, SH, LIVE) == opens + timedelta(hours=1)
 
 
@@ -243,7 +248,8 @@ def test_instants_given_in_the_zone_itself_are_instants_not_wall_times():
     assert next_boundary(s, local(NY, 2026, 3, 8), NY, LIVE).tzinfo is UTC
     # ... and comparisons honour fold: 01:10 EST comes after 01:50 EDT
     ends = Schedule(end=local(NY, 2026, 11, 1, 1, 50, fold=0))
-    assert showing(ends, NY, local(NY, 2026, 11, 1, 1, 10, fold=0), local(NY, 2026, 11, 1, 1, 10, fold=1)) == [True, False]
+    assert showing(ends, NY, local(NY, 2026, 11, 1, 1, 10, fold=0),
+                   local(NY, 2026, 11, 1, 1, 10, fold=1)) == [True, False]
     assert has_ended(ends, local(NY, 2026, 11, 1, 1, 10, fold=1))
     starts = Schedule(start=local(NY, 2026, 11, 1, 1, 50, fold=0))
     assert has_started(starts, local(NY, 2026, 11, 1, 1, 10, fold=1), LIVE)
@@ -255,12 +261,14 @@ def test_monthly_occurrence_in_the_spring_gap_starts_when_the_clock_jumps():
     # 2026-03-08 02:30 does not exist: the occurrence starts at 07:00Z (03:00 EDT) and lasts one hour
     assert showing(s, NY, z(2026, 3, 8, 6, 59), z(2026, 3, 8, 7), z(2026, 3, 8, 7, 59), z(2026, 3, 8, 8)) == [
         False, True, True, False]
-    assert boundaries(s, NY, z(2026, 3, 1), 4) == [z(2026, 3, 8, 7), z(2026, 3, 8, 8), z(2026, 4, 8, 6, 30), z(2026, 4, 8, 7, 30)]
+    assert boundaries(s, NY, z(2026, 3, 1), 4) == [
+        z(2026, 3, 8, 7), z(2026, 3, 8, 8), z(2026, 4, 8, 6, 30), z(2026, 4, 8, 7, 30)]
 
 
 def test_monthly_occurrence_at_an_ambiguous_time_is_the_first_one():
     s = sched(start="2026-10-01T01:30:00-04:00", recurrence={"rrule": "FREQ=MONTHLY;BYMONTHDAY=1", "duration": "PT1H"})
-    assert boundaries(s, NY, z(2026, 10, 20), 4) == [z(2026, 11, 1, 5, 30), z(2026, 11, 1, 6, 30), z(2026, 12, 1, 6, 30), z(2026, 12, 1, 7, 30)]
+    assert boundaries(s, NY, z(2026, 10, 20), 4) == [
+        z(2026, 11, 1, 5, 30), z(2026, 11, 1, 6, 30), z(2026, 12, 1, 6, 30), z(2026, 12, 1, 7, 30)]
 
 
 @pytest.mark.parametrize(("tz", "month", "day"), [(NY, 3, 6), (NY, 10, 30), (SH, 3, 6), (SH, 10, 30)])
@@ -270,7 +278,8 @@ def test_days_of_a_duration_are_calendar_days_and_hours_are_elapsed(tz, month, d
     hours = sched(start=start.isoformat(), recurrence={"rrule": f"FREQ=MONTHLY;BYMONTHDAY={day}", "duration": "PT72H"})
     assert next_boundary(days, start, tz, LIVE) == start + timedelta(days=3)  # same tzinfo: wall-clock arithmetic
     assert next_boundary(hours, start, tz, LIVE) == start.astimezone(UTC) + timedelta(hours=72)
-    assert (start + timedelta(days=3)) - start.astimezone(UTC) == timedelta(hours={(NY, 3): 71, (NY, 10): 73}.get((tz, month), 72))
+    hours_in_three_days = {(NY, 3): 71, (NY, 10): 73}.get((tz, month), 72)
+    assert (start + timedelta(days=3)) - start.astimezone(UTC) == timedelta(hours=hours_in_three_days)
     # a month later (no change of offset in between) both are 72 hours again
     assert next_boundary(days, start + timedelta(days=40), tz, LIVE).astimezone(tz).hour == 9
 
@@ -278,7 +287,8 @@ def test_days_of_a_duration_are_calendar_days_and_hours_are_elapsed(tz, month, d
 # --- the catalog, descriptions, speed ----------------------------------------------------------
 
 def test_catalog_keeps_a_notice_from_its_start_on():
-    s = sched(start="2026-12-01T09:00:00+08:00", end="2026-12-03T09:00:00+08:00", daily=[{"days": ["sun"], "from": "10:00", "to": "11:00"}])
+    s = sched(start="2026-12-01T09:00:00+08:00", end="2026-12-03T09:00:00+08:00",
+              daily=[{"days": ["sun"], "from": "10:00", "to": "11:00"}])
     at = local(SH, 2026, 12, 2)
     assert has_started(s, at, LIVE) and not has_ended(s, at) and not is_showing(s, at, SH, LIVE)
     assert has_ended(s, local(SH, 2026, 12, 5))
@@ -295,17 +305,20 @@ def test_catalog_keeps_a_notice_from_its_start_on():
         ({"recurrence": {"rrule": "FREQ=DAILY;INTERVAL=2;COUNT=5", "duration": "PT30M"}}, "每2天起，持續30分鐘，共5次"),
         ({"recurrence": {"rrule": "FREQ=MONTHLY;BYDAY=-1FR", "duration": "P1D"}}, "每月最後一個週五起，連續1天"),
         ({"recurrence": {"rrule": "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1", "duration": "P2W"}}, "每年3月1日起，連續14天"),
-        ({"recurrence": {"rrule": "FREQ=HOURLY;INTERVAL=6", "duration": "PT1H"}}, "按規則 FREQ=HOURLY;INTERVAL=6，持續1小時"),
+        ({"recurrence": {"rrule": "FREQ=HOURLY;INTERVAL=6", "duration": "PT1H"}},
+         "按規則 FREQ=HOURLY;INTERVAL=6，持續1小時"),
         ({"recurrence": {"rrule": "FREQ=MONTHLY;BYMONTHDAY=16;BYHOUR=0;BYMINUTE=0;BYSECOND=0", "duration": "P3D"}},
          "每月16日 00:00起，連續3天"),
-        ({"recurrence": {"rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "duration": "PT90M"}}, "每2週的週二起，持續1小時30分鐘"),
+        ({"recurrence": {"rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "duration": "PT90M"}},
+         "每2週的週二起，持續1小時30分鐘"),
         ({"recurrence": {"rrule": "FREQ=MONTHLY;BYMONTHDAY=1,-1", "duration": "P1D"}}, "每月1日、最後一天起，連續1天"),
         ({"recurrence": {"rrule": "FREQ=DAILY;UNTIL=20271231T160000Z", "duration": "P1D"}},
          "按規則 FREQ=DAILY;UNTIL=20271231T160000Z，持續1天"),
         ({"daily": [{"days": ["sat", "sun"], "from": "09:00", "to": "12:00"},
                     {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "22:00", "to": "02:00"}]},
          "週六、週日 09:00–12:00；每天 22:00–次日02:00"),
-        ({"daily": [{"days": ["mon", "tue", "wed", "fri", "sun"], "from": "09:00", "to": "12:00"}]}, "週一至週三、週五、週日 09:00–12:00"),
+        ({"daily": [{"days": ["mon", "tue", "wed", "fri", "sun"], "from": "09:00", "to": "12:00"}]},
+         "週一至週三、週五、週日 09:00–12:00"),
         ({}, ""),
     ],
 )
@@ -324,7 +337,8 @@ def test_thousands_of_notices_are_cheap():
     rules = ["FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=MONTHLY;BYMONTHDAY=16", "FREQ=HOURLY;INTERVAL=7"]
     weekdays = [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "08:30", "to": "17:30"}]
     notices = [
-        (sched(recurrence={"rrule": rules[i % 4], "duration": "P1D"}, daily=weekdays), now - timedelta(days=60) + timedelta(minutes=7 * i))
+        (sched(recurrence={"rrule": rules[i % 4], "duration": "P1D"}, daily=weekdays),
+         now - timedelta(days=60) + timedelta(minutes=7 * i))
         for i in range(2000)
     ]
     # Cold (rules expanded from near the instant), then warm (cached): the same answers,

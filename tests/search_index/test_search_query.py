@@ -45,7 +45,8 @@ def test_nothing_searchable_gives_none(query: str) -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ['" OR 1', "a OR b NOT c", "NEAR(a b, 3)", "title:招聘", "{title body}: x", "a*", '"unterminated', "^a", "a + b", "( x", "a) OR (b"],
+    ['" OR 1', "a OR b NOT c", "NEAR(a b, 3)", "title:招聘", "{title body}: x", "a*", '"unterminated', "^a",
+     "a + b", "( x", "a) OR (b"],
 )
 def test_fts5_syntax_in_the_query_is_only_text(hostile: str) -> None:
     db = sqlite3.connect(":memory:")

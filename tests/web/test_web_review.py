@@ -14,7 +14,8 @@ async def submitted(client, staff, helpers, author: str = "ed", **over) -> int:
 
 
 async def test_queue_review_and_approve(client, staff, helpers) -> None:
-    nid = await submitted(client, staff, helpers, title="社保卡換發通知", schedule={"start": "2026-12-01T08:00:00+08:00"})
+    nid = await submitted(client, staff, helpers, title="社保卡換發通知",
+                          schedule={"start": "2026-12-01T08:00:00+08:00"})
     await sign_in(client, "rev")
     html = await (await client.get("/staff/review")).text()
     assert "社保卡換發通知" in html and f'href="/staff/notices/{nid}/review"' in html and "第 1 步：保密審查" in html
@@ -22,7 +23,8 @@ async def test_queue_review_and_approve(client, staff, helpers) -> None:
     assert "這是新公告，尚無上線版本。" in html and "第 1 版正在等待第 1 步：保密審查（角色 reviewer）" in html
     assert 'name="action" value="approve"' in html and 'name="action" value="reject"' in html
     assert 'name="comment"' in html
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve", "comment": "可以發布"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review",
+                           {"revision": "1", "action": "approve", "comment": "可以發布"})
     assert resp.status == 303 and resp.headers["Location"].startswith("/staff/review?done=published")
     assert "已核准並發布。" in await (await client.get(resp.headers["Location"])).text()
     notice = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
@@ -36,11 +38,13 @@ async def test_queue_review_and_approve(client, staff, helpers) -> None:
 async def test_rejecting_needs_a_comment_and_keeps_what_was_typed(client, staff, helpers) -> None:
     nid = await submitted(client, staff, helpers)
     await sign_in(client, "rev")
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "reject", "comment": "  "})
+    resp = await post_form(client, f"/staff/notices/{nid}/review",
+                           {"revision": "1", "action": "reject", "comment": "  "})
     html = await resp.text()
     assert resp.status == 422
     assert 'id="f-comment-error"' in html and "退回時請寫明原因。" in html and 'aria-invalid="true"' in html
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "reject", "comment": "日期寫錯了"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review",
+                           {"revision": "1", "action": "reject", "comment": "日期寫錯了"})
     assert resp.status == 303 and "done=rejected" in resp.headers["Location"]
     notice = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
     assert notice["status"] == "draft"
@@ -53,7 +57,8 @@ async def test_the_authors_approve_is_refused_with_a_clear_message(client, staff
     nid = await submitted(client, staff, helpers, author="both")
     await sign_in(client, "both")
     assert f"/staff/notices/{nid}/review" not in await (await client.get("/staff/review")).text()  # not theirs
-    resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve", "comment": "自己核准"})
+    resp = await post_form(client, f"/staff/notices/{nid}/review",
+                           {"revision": "1", "action": "approve", "comment": "自己核准"})
     html = await resp.text()
     assert resp.status == 403
     assert "依「四眼原則」，這個修訂不能由您核准" in html and 'role="alert"' in html
@@ -67,7 +72,8 @@ async def test_the_authors_approve_is_refused_with_a_clear_message(client, staff
 
 
 async def test_a_new_revision_is_shown_beside_the_live_one_word_by_word(client, staff, helpers) -> None:
-    live = await helpers.publish(client, staff, title="每月18日大型招聘會", body="時間：每月18日上午9:00\n\n地點：人力資源市場")
+    live = await helpers.publish(client, staff, title="每月18日大型招聘會",
+                                 body="時間：每月18日上午9:00\n\n地點：人力資源市場")
     resp = await client.put(f"/api/v1/notices/{live['id']}", json=helpers.notice_body(
         title="每月18日大型招聘會", body="時間：每週二上午9:30\n\n地點：人力資源市場三樓"), headers=staff["ed2"])
     assert resp.status == 200
@@ -87,7 +93,8 @@ async def test_a_new_revision_is_shown_beside_the_live_one_word_by_word(client, 
 async def test_withdrawing_needs_a_reason(client, staff, helpers) -> None:
     live = await helpers.publish(client, staff, title="臨時停水")
     await sign_in(client, "rev")
-    resp = await post_form(client, f"/staff/notices/{live['id']}/withdraw", {"reason": ""}, token_from=f"/staff/notices/{live['id']}")
+    resp = await post_form(client, f"/staff/notices/{live['id']}/withdraw", {"reason": ""},
+                           token_from=f"/staff/notices/{live['id']}")
     assert resp.status == 422 and 'id="f-reason-error"' in await resp.text()
     resp = await post_form(client, f"/staff/notices/{live['id']}/withdraw", {"reason": "已恢復供水"},
                            token_from=f"/staff/notices/{live['id']}")
@@ -107,7 +114,8 @@ async def test_notice_list_filters(client, staff, helpers) -> None:
     assert "已上線的公告" in html and "審核中的公告" not in html
 
 
-async def test_a_longer_chain_shows_who_did_the_earlier_steps(aiohttp_client, database_url, tmp_path, clock, helpers) -> None:
+async def test_a_longer_chain_shows_who_did_the_earlier_steps(aiohttp_client, database_url, tmp_path, clock,
+                                                              helpers) -> None:
     from conftest import ROOT, Staff, make_settings
 
     from publisher.app import create_app
@@ -120,7 +128,8 @@ async def test_a_longer_chain_shows_who_did_the_earlier_steps(aiohttp_client, da
     await team.add("rev", "reviewer")
     await team.add("lead", "leader", "reviewer")
     nid = await submitted(client, team, helpers)
-    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "同意"}, headers=team["head"])).status == 200
+    assert (await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "同意"},
+                              headers=team["head"])).status == 200
     await sign_in(client, "rev")
     html = text_of(await (await client.get(f"/staff/notices/{nid}/review")).text())
     assert "第 1 版正在等待第 2 步：保密審查（角色 reviewer）。 由 ed 於 2026-12-01 09:00 送審。" in html
@@ -136,7 +145,8 @@ async def test_a_longer_chain_shows_who_did_the_earlier_steps(aiohttp_client, da
 
 
 async def test_a_strict_signs_refusal_names_the_sign_on_the_review_page(client, staff, helpers) -> None:
-    await helpers.add_device(client, staff, "led-strict", "led", "hall-hr", {"encoding": "gb2312", "unencodable": "strict"})
+    await helpers.add_device(client, staff, "led-strict", "led", "hall-hr",
+                             {"encoding": "gb2312", "unencodable": "strict"})
     nid = await submitted(client, staff, helpers, led_text="臺灣同胞服務窗口", locations=["hall-hr"])
     await sign_in(client, "rev")
     resp = await post_form(client, f"/staff/notices/{nid}/review", {"revision": "1", "action": "approve"})

@@ -51,7 +51,8 @@ async def test_the_reviewer_approves_only_what_is_on_their_screen(live_server, b
         await apage.get_by_role("button", name="撤回送審").click()
         await apage.wait_for_url(f"**/staff/notices/{nid}?done=recalled")
         assert "已撤回送審" in await apage.content()
-        resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(title="SWAPPED content"), headers=staff["both"])
+        resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(title="SWAPPED content"),
+                                headers=staff["both"])
         assert (await resp.json())["pending_revision"]["revision"] == 2
         await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["both"])
 

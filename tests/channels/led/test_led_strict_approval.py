@@ -23,7 +23,8 @@ async def test_approval_refused_and_nothing_goes_live(client, staff, helpers) ->
     token = await add_sign(client, staff, "strict-hr", "hall-hr", unencodable="strict")
     kiosk = await helpers.add_device(client, staff, "k1", "kiosk", "hall-hr")
     nid = await _in_review(client, staff, led_text="臺灣居民來往大陸通行證請至門口辦理")
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "可"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": 1, "comment": "可"},
+                             headers=staff["rev"])
     assert resp.status == 422
     error = (await resp.json())["error"]
     assert error["code"] == "unencodable"
@@ -45,7 +46,8 @@ async def test_approval_refused_and_nothing_goes_live(client, staff, helpers) ->
     assert (await (await client.get(f"/kiosk/v1/k1/feed.json?token={kiosk}")).json())["rotation"] == []
     assert await body(client, "strict-hr", token) == b""
     # the fix: reject, edit to what the sign can show, submit, approve
-    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "LED 文字"}, headers=staff["rev"])
+    resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 1, "reason": "LED 文字"},
+                             headers=staff["rev"])
     assert resp.status == 200
     resp = await client.put(f"/api/v1/notices/{nid}", json=notice_body(led_text="台湾居民来往大陆通行证"),
                             headers=staff["ed"])
