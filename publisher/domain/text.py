@@ -9,6 +9,9 @@ notice carries, with a 422 naming the field.
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 _NONCHARACTERS = "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17))
 FORBIDDEN = re.compile(
@@ -25,3 +28,7 @@ def check_text(value: str | None) -> str | None:
     if found is not None:
         raise ValueError(f"must not contain the control or formatting character U+{ord(found.group()):04X}")
     return value
+
+
+# A str field that refuses what check_text refuses (review comments, reasons, names).
+PlainText = Annotated[str, AfterValidator(check_text)]

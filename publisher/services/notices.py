@@ -20,6 +20,7 @@ from publisher.channel_registry import builtin_registry
 from publisher.domain import workflow
 from publisher.domain.notices import NoticeIn
 from publisher.domain.schedule import check_evaluates
+from publisher.domain.text import PlainText
 from publisher.errors import ApiError, forbidden, from_validation, not_found
 from publisher.services import audit
 from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
@@ -37,7 +38,7 @@ ChangeListener = Callable[[int], Awaitable[None]]
 
 class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: PlainText = Field(min_length=1, max_length=2000)
 
 
 # The pending revision number the reviewer read (Notice.pending_revision.revision).
@@ -47,7 +48,7 @@ RevisionNo = Field(ge=1, le=2**31 - 1)
 class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     revision: int = RevisionNo
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: PlainText | None = Field(default=None, max_length=2000)
 
 
 class Rejection(Reason):
@@ -56,7 +57,7 @@ class Rejection(Reason):
 
 class Recall(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: PlainText | None = Field(default=None, max_length=2000)
 
 M = TypeVar("M", bound=BaseModel)
 
