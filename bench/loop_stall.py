@@ -108,7 +108,9 @@ async def main(rounds: int) -> None:
                 assert resp.status == 200, await resp.text()  # the dense notice must be live
 
             # A signed-in staff browser for the week view.
-            page = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
+            # unsafe=True: aiohttp's cookie jar drops cookies from an IP address (127.0.0.1) otherwise.
+            page = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120),
+                                         cookie_jar=aiohttp.CookieJar(unsafe=True))
             async with page.get(base + "/staff/login") as resp:
                 html = await resp.text()
             token = html.split('name="csrf_token" value="')[1].split('"')[0]
@@ -117,8 +119,10 @@ async def main(rounds: int) -> None:
 
             async def week_view() -> None:
                 for week in ("2026-12-07", "2027-03-08", "2199-06-01"):
-                    async with page.get(base + "/staff/schedule", params={"week": week, "location": "hall-hr"}) as r:
-                        await r.read()
+                    async with page.get(base + "/staff/schedule", params={"week": week, "location": "hall-hr"},
+                                        allow_redirects=False) as r:
+                        body = await r.text()
+                        assert r.status == 200 and "每五分鐘" in body, (r.status, body[:300])  # the week was drawn
 
             async def far_live() -> None:
                 for at in ("2199-12-01T09:00:00+08:00", "1900-01-02T00:00:00+08:00", "2150-06-01T00:00:00Z"):

@@ -236,14 +236,27 @@ def _first_ending_after(schedule: Schedule, instant: datetime, tz: ZoneInfo, liv
     rec = schedule.recurrence
     assert rec is not None
     lo = rules.shift(rules.wall(instant, tz), -(rec.duration_timedelta + rules.SLACK))
+    wall_at = rules.wall(instant, tz)
     # Starts and ends never decrease, so at most a day's worth (plus a DST change) of
     # occurrences lie between lo and the one sought: MAX_SCAN bounds a pathological case.
-    for i, o in enumerate(_occurrences(schedule, tz, live_since, lo)):
-        if _occurrence_end(o, rec, tz) > instant:
-            return o
-        if i >= MAX_SCAN:
+    # Listing an occurrence is cheap, computing its end (time-zone conversions) is not:
+    # list them up to the first one from the instant on that ends after it, then search
+    # the list by halves for the first that ends after the instant (ends are ordered).
+    candidates: list[datetime] = []
+    for o in _occurrences(schedule, tz, live_since, lo):
+        candidates.append(o)
+        if o >= wall_at and _occurrence_end(o, rec, tz) > instant:
             break
-    return None
+        if len(candidates) > MAX_SCAN:
+            break
+    first, past = 0, len(candidates)
+    while first < past:
+        middle = (first + past) // 2
+        if _occurrence_end(candidates[middle], rec, tz) > instant:
+            past = middle
+        else:
+            first = middle + 1
+    return candidates[first] if first < len(candidates) else None
 
 
 def is_showing(schedule: Schedule, at: datetime, tz: ZoneInfo, live_since: datetime) -> bool:
