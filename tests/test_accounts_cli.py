@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from refusals import refused
 from serve_support import PASSWORD, clean_env, cli
 
 from publisher.app import create_app
@@ -90,7 +91,7 @@ async def test_no_secret_reaches_the_log(client, staff, helpers, capfd) -> None:
     sign-in: the log says what happened, never with a password, token or cookie."""
     capfd.readouterr()
     resp = await client.post("/api/v1/auth/login", json={"username": "boss", "password": "wrong password 123"})
-    assert resp.status == 401
+    await refused(resp, 401, "unauthorized")
     resp = await client.post("/api/v1/auth/login", json={"username": "ed", "password": "correct horse battery"})
     token = (await resp.json())["token"]
     cookie = resp.cookies["publisher_session"].value

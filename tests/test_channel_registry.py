@@ -18,6 +18,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from conftest import DEFAULT_CONFIG, Staff, notice_body, publish
 from pydantic import BaseModel, ConfigDict, Field
+from refusals import refused, refused_page
 from web.web_support import sign_in, text_of  # tests/web/web_support.py
 
 from channels.serve import device_for, polled, serve
@@ -208,11 +209,11 @@ async def test_without_the_led_package_nothing_of_it_remains(
     assert "/api/v1/led/preview" in full["paths"] and "LedPreview" in full["components"]["schemas"]
     editor = await Staff(bare).add("ed", "editor")
     resp = await bare.post("/api/v1/notices", json=notice_body(channels=["led"]), headers=editor)
-    assert resp.status == 422 and (await resp.json())["error"]["details"][0]["field"] == "channels.0"
+    assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == "channels.0"
     await sign_in(bare, "ed")
     editor = await (await bare.get("/staff/notices/new")).text()
     assert 'id="pv-led"' not in editor and 'id="pv-kiosk"' not in editor and 'value="wechat"' in editor
-    assert (await bare.get("/led/v1/signs/x/feed.txt")).status == 404
+    await refused_page(await bare.get("/led/v1/signs/x/feed.txt"), 404, "no such page: /led/v1/signs/x/feed.txt")
 
 
 def test_the_registry_refuses_clashing_or_malformed_names() -> None:

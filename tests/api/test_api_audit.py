@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from conftest import PASSWORD, make_settings, publish
+from refusals import refused
 from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
@@ -66,11 +67,11 @@ async def test_audit_pages_and_refuses_bad_input(client, staff, clock) -> None:
     for query, field in (("?limit=0", "limit"), ("?limit=abc", "limit"), ("?cursor=-1", "cursor"),
                          ("?since=2026-12-01T09:00:00", "since"), ("?since=yesterday", "since")):
         resp = await client.get(f"/api/v1/audit{query}", headers=staff["boss"])
-        assert resp.status == 422 and field in (await resp.json())["error"]["message"], query
+        assert field in (await refused(resp, 422, "validation_failed"))["message"], query
     for who in ("ed", "rev"):
-        assert (await client.get("/api/v1/audit", headers=staff[who])).status == 403
+        await refused(await client.get("/api/v1/audit", headers=staff[who]), 403, "forbidden")
     client.session.cookie_jar.clear()
-    assert (await client.get("/api/v1/audit")).status == 401
+    await refused(await client.get("/api/v1/audit"), 401, "unauthorized")
 
 
 async def test_the_trail_cannot_be_changed_or_deleted(client, staff) -> None:
@@ -99,7 +100,7 @@ async def test_a_revoked_declared_device_stays_revoked_across_restarts(aiohttp_c
     assert resp.status == 200 and (await resp.json())["declared_in_config"] is True
     # restart with the same config: still revoked, and the API says why
     second = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
-    assert (await second.get(f"/led/v1/signs/led-si/feed.txt?token={token}")).status == 401
+    await refused(await second.get(f"/led/v1/signs/led-si/feed.txt?token={token}"), 401, "unauthorized")
     devices = (await (await second.get("/api/v1/devices", headers=staff["boss"])).json())["items"]
     device = next(d for d in devices if d["id"] == "led-si")
     assert device["revoked"] is True and device["declared_in_config"] is True
@@ -109,7 +110,7 @@ async def test_a_revoked_declared_device_stays_revoked_across_restarts(aiohttp_c
                             device=[{**declared, "token_sha256": hashlib.sha256(new_token.encode()).hexdigest()}])
     third = await aiohttp_client(create_app(changed, clock=clock, run_scheduler=False))
     assert (await third.get(f"/led/v1/signs/led-si/feed.txt?token={new_token}")).status == 200
-    assert (await third.get(f"/led/v1/signs/led-si/feed.txt?token={token}")).status == 401
+    await refused(await third.get(f"/led/v1/signs/led-si/feed.txt?token={token}"), 401, "unauthorized")
     items = (await (await third.get("/api/v1/audit", headers=staff["boss"])).json())["items"]
     declared_events = [e["details"]["change"] for e in items if e["action"] == "device_declared"]
     assert declared_events == ["token changed", "added"]  # newest first; the plain restart added nothing

@@ -5,6 +5,7 @@ revision but can take it back from review (recall)."""
 from __future__ import annotations
 
 from conftest import notice_body
+from refusals import refused, refused_page
 
 
 async def _submitted(client, staff, author: str, **over) -> int:
@@ -41,7 +42,7 @@ async def test_the_swap_after_a_self_reject_cannot_be_published(client, staff) -
     notice = await _notice(client, staff, nid)
     assert notice["status"] == "in_review" and notice["live_revision"] is None
     assert notice["review"]["waiting_for"]["step"] == 1
-    assert (await client.get(f"/notices/{nid}")).status == 404
+    await refused_page(await client.get(f"/notices/{nid}"), 404, f"notice {nid} not found")
     history = (await (await client.get(f"/api/v1/notices/{nid}/history", headers=staff["rev"])).json())["events"]
     assert "approve" not in [e["action"] for e in history] and "recall" in [e["action"] for e in history]
     # after reading revision 2, the reviewer may approve it
@@ -58,7 +59,7 @@ async def test_approve_and_reject_require_the_revision(client, staff) -> None:
         assert "revision" in error["message"] and error["details"][0]["field"] == "revision"
     for bad in (0, -1, "one", 2**40, None):
         resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": bad}, headers=staff["rev"])
-        assert resp.status == 422, bad
+        assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == "revision", bad
     resp = await client.post(f"/api/v1/notices/{nid}/reject", json={"revision": 7, "reason": "不宜"},
                              headers=staff["rev"])
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "revision_changed"
@@ -98,9 +99,9 @@ async def test_only_an_author_may_recall(client, staff) -> None:
         resp = await client.post(f"/api/v1/notices/{nid}/recall", json={}, headers=staff[who])
         assert resp.status == 403 and (await resp.json())["error"]["code"] == "forbidden", who
     resp = await client.post(f"/api/v1/notices/{nid}/recall", json={"reason": 5}, headers=staff["ed"])
-    assert resp.status == 422 and (await resp.json())["error"]["details"][0]["field"] == "reason"
+    assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == "reason"
     resp = await client.post(f"/api/v1/notices/{nid}/recall", json={"reason": "還要改"}, headers=staff["ed"])
     assert resp.status == 200 and (await resp.json())["status"] == "draft"
     resp = await client.post(f"/api/v1/notices/{nid}/recall", json={}, headers=staff["ed"])
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "not_in_review"
-    assert (await client.post("/api/v1/notices/999/recall", json={}, headers=staff["ed"])).status == 404
+    await refused(await client.post("/api/v1/notices/999/recall", json={}, headers=staff["ed"]), 404, "not_found")

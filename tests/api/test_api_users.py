@@ -4,6 +4,7 @@ and the sessions that end when a password, a role or an account changes."""
 from __future__ import annotations
 
 from conftest import PASSWORD
+from refusals import refused
 
 NEW = "a brand new passphrase"
 
@@ -35,10 +36,10 @@ async def test_admins_create_and_list_users(client, staff) -> None:
                              headers=staff["boss"])
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "duplicate_user"
     for who in ("ed", "rev"):
-        assert (await client.get("/api/v1/users", headers=staff[who])).status == 403
+        await refused(await client.get("/api/v1/users", headers=staff[who]), 403, "forbidden")
         resp = await client.post("/api/v1/users", json={"username": "x1", "password": NEW, "roles": ["admin"]},
                                  headers=staff[who])
-        assert resp.status == 403
+        await refused(resp, 403, "forbidden")
 
 
 async def test_password_rules(client, staff) -> None:
@@ -52,8 +53,8 @@ async def test_password_rules(client, staff) -> None:
     for password, words in cases.items():
         body = {"username": "samesamesame", "password": password, "roles": ["editor"]}
         resp = await client.post("/api/v1/users", json=body, headers=staff["boss"])
-        error = (await resp.json())["error"]
-        assert resp.status == 422 and error["details"][0]["field"] == "password", password
+        error = await refused(resp, 422, "validation_failed")
+        assert error["details"][0]["field"] == "password", password
         assert words in error["message"], (password, error["message"])
     for body, field in (({"username": "a b", "password": NEW, "roles": ["editor"]}, "username"),
                         ({"username": "okname", "password": NEW, "roles": ["pope"]}, "roles"),
@@ -61,7 +62,7 @@ async def test_password_rules(client, staff) -> None:
                         ({"username": "okname", "password": NEW, "roles": ["editor"], "extra": 1}, "extra"),
                         ({"username": "okname", "password": "x" * 300, "roles": ["editor"]}, "password")):
         resp = await client.post("/api/v1/users", json=body, headers=staff["boss"])
-        assert resp.status == 422 and (await resp.json())["error"]["details"][0]["field"] == field, body
+        assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == field, body
 
 
 async def test_changing_ones_own_password_ends_every_session(client, staff) -> None:
@@ -71,15 +72,16 @@ async def test_changing_ones_own_password_ends_every_session(client, staff) -> N
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "wrong_password"
     resp = await client.post("/api/v1/users/me/password", json={"current": PASSWORD, "new": "short"},
                              headers=staff["ed"])
-    assert resp.status == 422 and (await resp.json())["error"]["details"][0]["field"] == "new"
+    assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == "new"
     resp = await client.post("/api/v1/users/me/password", json={"current": PASSWORD}, headers=staff["ed"])
-    assert resp.status == 422 and (await resp.json())["error"]["details"][0]["field"] == "new"
+    assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == "new"
     assert (await client.get("/api/v1/notices", headers=other_device)).status == 200  # nothing ended yet
     resp = await client.post("/api/v1/users/me/password", json={"current": PASSWORD, "new": NEW}, headers=staff["ed"])
     assert resp.status == 200
     for headers in (staff["ed"], other_device):
-        assert (await client.get("/api/v1/notices", headers=headers)).status == 401
-    assert (await client.post("/api/v1/auth/login", json={"username": "ed", "password": PASSWORD})).status == 401
+        await refused(await client.get("/api/v1/notices", headers=headers), 401, "unauthorized")
+    resp = await client.post("/api/v1/auth/login", json={"username": "ed", "password": PASSWORD})
+    await refused(resp, 401, "unauthorized")
     await _token(client, "ed", NEW)
 
 
@@ -96,15 +98,16 @@ async def test_disabling_or_removing_a_role_ends_sessions_at_once(client, staff)
     # removing one ends every token and cookie of the user
     resp = await client.patch("/api/v1/users/rev", json={"roles": ["reviewer"]}, headers=staff["boss"])
     assert resp.status == 200
-    assert (await client.get("/api/v1/notices", headers=staff["rev"])).status == 401
+    await refused(await client.get("/api/v1/notices", headers=staff["rev"]), 401, "unauthorized")
     client.session.cookie_jar.update_cookies(cookie_then)
-    assert (await client.get("/api/v1/notices")).status == 401
+    await refused(await client.get("/api/v1/notices"), 401, "unauthorized")
     client.session.cookie_jar.clear()
     again = await _token(client, "rev")
     resp = await client.patch("/api/v1/users/rev", json={"disabled": True}, headers=staff["boss"])
     assert resp.status == 200 and (await resp.json())["disabled"] is True
-    assert (await client.get("/api/v1/notices", headers=again)).status == 401
-    assert (await client.post("/api/v1/auth/login", json={"username": "rev", "password": PASSWORD})).status == 401
+    await refused(await client.get("/api/v1/notices", headers=again), 401, "unauthorized")
+    resp = await client.post("/api/v1/auth/login", json={"username": "rev", "password": PASSWORD})
+    await refused(resp, 401, "unauthorized")
     resp = await client.patch("/api/v1/users/rev", json={"disabled": False}, headers=staff["boss"])
     await _token(client, "rev")
 
@@ -113,9 +116,11 @@ async def test_patch_refuses_bad_input_and_self_lockout(client, staff) -> None:
     for body, field in (({"roles": ["pope"]}, "roles"), ({"disabled": "maybe"}, "disabled"),
                         ({"roles": []}, "roles"), ({"password": NEW}, "password")):
         resp = await client.patch("/api/v1/users/ed", json=body, headers=staff["boss"])
-        assert resp.status == 422 and (await resp.json())["error"]["details"][0]["field"] == field, body
-    assert (await client.patch("/api/v1/users/nobody", json={"disabled": True}, headers=staff["boss"])).status == 404
-    assert (await client.patch("/api/v1/users/ed", json={"disabled": True}, headers=staff["rev"])).status == 403
+        assert (await refused(resp, 422, "validation_failed"))["details"][0]["field"] == field, body
+    resp = await client.patch("/api/v1/users/nobody", json={"disabled": True}, headers=staff["boss"])
+    await refused(resp, 404, "not_found")
+    resp = await client.patch("/api/v1/users/ed", json={"disabled": True}, headers=staff["rev"])
+    await refused(resp, 403, "forbidden")
     resp = await client.patch("/api/v1/users/boss", json={"disabled": True}, headers=staff["boss"])
     assert resp.status == 409 and (await resp.json())["error"]["code"] == "self_lockout"
     resp = await client.patch("/api/v1/users/boss", json={"roles": ["editor"]}, headers=staff["boss"])

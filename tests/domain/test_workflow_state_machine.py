@@ -132,7 +132,7 @@ class ReviewMachine(RuleBasedStateMachine):
             notice = self.run(self.service.create(self.people[who], self._body(), self.now))
             self.ids.append(notice["id"])
         except ApiError as err:
-            assert err.status == 403 and "editor" not in PEOPLE[who]
+            assert err.status == 403 and err.code == "forbidden" and "editor" not in PEOPLE[who], err.body()
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), who=st.sampled_from(NAMES))

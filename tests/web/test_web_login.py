@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import PASSWORD
-from refusals import refused
+from refusals import refused, refused_page
 from structlog.testing import capture_logs
 from web_support import page_token, post_form, sign_in, text_of
 
@@ -84,7 +84,7 @@ async def test_failed_sign_ins_for_one_name_are_slowed_down_and_logged(client, s
     bad = {"csrf_token": token, "username": "ed", "password": "wrong password"}
     with capture_logs() as logs:
         for _ in range(5):
-            assert (await client.post("/staff/login", data=bad)).status == 401
+            await refused_page(await client.post("/staff/login", data=bad), 401, "使用者名稱或密碼不正確。")
         # Now the name must pause, even with the right password; the API shares the count.
         resp = await client.post("/staff/login", data={**bad, "password": PASSWORD})
         assert resp.status == 429
@@ -111,7 +111,7 @@ async def test_logout_ends_the_cookie_even_when_it_was_copied(client, staff) -> 
     client.session.cookie_jar.update_cookies(copied)
     resp = await client.get("/staff/notices", allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"].startswith("/staff/login")
-    assert (await client.get("/api/v1/notices")).status == 401
+    await refused(await client.get("/api/v1/notices"), 401, "unauthorized")
 
 
 async def test_language_switch_is_remembered_for_the_user(client, staff) -> None:
@@ -127,4 +127,4 @@ async def test_language_switch_is_remembered_for_the_user(client, staff) -> None
     resp = await post_form(client, "/staff/language", {"language": "zh-Hant", "next": "/staff/"}, token_from="/staff/")
     assert '<html lang="zh-Hant">' in await (await client.get("/staff/")).text()
     resp = await post_form(client, "/staff/language", {"language": "fr", "next": "/staff/"}, token_from="/staff/")
-    assert resp.status == 422
+    await refused_page(resp, 422, "unknown language")

@@ -3,6 +3,7 @@ reject, four-eyes refusals explained on the page, the history of a notice."""
 
 from __future__ import annotations
 
+from refusals import refused_page
 from web_support import post_form, sign_in, text_of
 
 
@@ -99,7 +100,7 @@ async def test_withdrawing_needs_a_reason(client, staff, helpers) -> None:
     resp = await post_form(client, f"/staff/notices/{live['id']}/withdraw", {"reason": "已恢復供水"},
                            token_from=f"/staff/notices/{live['id']}")
     assert resp.status == 303
-    assert (await client.get(f"/notices/{live['id']}")).status == 404
+    await refused_page(await client.get(f"/notices/{live['id']}"), 404, f"notice {live['id']} not found")
     html = text_of(await (await client.get(f"/staff/notices/{live['id']}")).text())
     assert "已撤回" in html and "rev 撤回 — — 已恢復供水" in html
 
