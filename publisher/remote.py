@@ -11,13 +11,12 @@ header from an untrusted peer is ignored.
 from __future__ import annotations
 
 from ipaddress import ip_address
-from typing import cast
 
 from aiohttp import web
 
 from publisher import keys
 
-_KEY = "client_address"
+_KEY: web.RequestKey[str] = web.RequestKey("client_address", str)
 MAX_HOPS = 20
 
 
@@ -32,7 +31,7 @@ def _trusted(address: str, networks: tuple) -> bool:  # type: ignore[type-arg]
 def client_address(request: web.Request) -> str:
     """The address of whoever made this request (worked out once per request)."""
     if _KEY in request:
-        return cast(str, request[_KEY])
+        return request[_KEY]
     peer = request.remote or "unknown"
     networks = tuple(request.app[keys.SETTINGS].server.trusted_proxies)
     found = peer

@@ -3,8 +3,6 @@ on a cross-site write), resolved once per request and cached on it."""
 
 from __future__ import annotations
 
-from typing import cast
-
 import structlog
 from aiohttp import web
 
@@ -28,7 +26,7 @@ def bearer(request: web.Request) -> str | None:
 
 async def principal(request: web.Request) -> Principal | None:
     if PRINCIPAL in request:
-        return cast(Principal | None, request[PRINCIPAL])
+        return request[PRINCIPAL]
     app = request.app
     now = app[keys.CLOCK]()
     found: Principal | None = None

@@ -9,7 +9,6 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import cast
 
 from aiohttp import web
 from aiohttp_session import Session
@@ -24,8 +23,8 @@ SESSION_COOKIE = "publisher_session"
 SESSION_HOURS = 12
 CSRF_KEY = "csrf"
 # Per-request caches (request keys): the principal and the decrypted session.
-PRINCIPAL = "principal"
-_SESSION = "session"
+PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal", object)  # type: ignore[arg-type]
+_SESSION: web.RequestKey[Session] = web.RequestKey("session", Session)
 
 
 def _session_key(settings: Settings) -> bytes:
@@ -54,7 +53,7 @@ async def load_session(request: web.Request) -> Session:
     """The request's session (decrypted once per request)."""
     if _SESSION not in request:
         request[_SESSION] = await request.app[keys.SESSIONS].load_session(request)
-    return cast(Session, request[_SESSION])
+    return request[_SESSION]
 
 
 def is_https(request: web.Request) -> bool:

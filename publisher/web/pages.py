@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import aiohttp_jinja2
@@ -25,8 +25,8 @@ from publisher.web.i18n import N_, Translator
 from publisher.web.security import CSRF_FIELD, check_form
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_WHO = "staff_who"
-_FORM = "staff_form"
+_WHO: web.RequestKey[Principal] = web.RequestKey("staff_who", Principal)
+_FORM: web.RequestKey[MultiDictProxy[str]] = web.RequestKey("staff_form", MultiDictProxy)
 LOGIN = "/staff/login"
 
 # (path, label, roles that see it; empty: everyone)
@@ -71,12 +71,12 @@ def explain(err: ApiError, t: Translator) -> str:
 
 
 def who(request: web.Request) -> Principal:
-    return cast(Principal, request[_WHO])
+    return request[_WHO]
 
 
 def form(request: web.Request) -> MultiDictProxy[str]:
     """The posted form, read once by the page decorator (which checked its token)."""
-    return cast(MultiDictProxy[str], request[_FORM])
+    return request[_FORM]
 
 
 def language(request: web.Request, person: Principal | None) -> str:
