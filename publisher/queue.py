@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import structlog
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation, order_key, targeted
+from publisher.domain.rotation import Rotation, ordered, targeted
 from publisher.domain.schedule import is_showing, next_boundary
 from publisher.settings import Settings
 
@@ -143,13 +143,7 @@ class ContentQueue:
         if (cached is not None and cached.revision == notice.revision and cached.since <= now
                 and (cached.until is None or now < cached.until)):
             return cached
-        schedule = notice.content.schedule
-        try:
-            showing = is_showing(schedule, now, self.tz, notice.first_live_at)
-            until = next_boundary(schedule, now, self.tz, notice.first_live_at)
-        except Exception as exc:  # one notice must never take a channel down
-            self._failed(notice, exc)
-            showing, until = False, None
+        showing, until = self.showing_at(notice, now)
         state = _Showing(revision=notice.revision, since=now, showing=showing, until=until)
         self._showing[notice.id] = state
         return state
@@ -166,7 +160,7 @@ class ContentQueue:
             schedule = notice.content.schedule
             return (is_showing(schedule, at, self.tz, notice.first_live_at),
                     next_boundary(schedule, at, self.tz, notice.first_live_at))
-        except Exception as exc:
+        except Exception as exc:  # one notice must never take a channel down
             self._failed(notice, exc)
             return False, None
 
@@ -195,9 +189,7 @@ class ContentQueue:
                 showing.append(notice)
             if state.until is not None and (valid_until is None or state.until < valid_until):
                 valid_until = state.until
-        emergencies = [n for n in showing if n.content.priority == "emergency"]
-        chosen = sorted(emergencies or showing, key=order_key)
-        entry = _Rotation(self.data_revision, now, valid_until, Rotation(tuple(chosen), bool(emergencies)))
+        entry = _Rotation(self.data_revision, now, valid_until, ordered(showing))
         self._rotations[key] = entry
         return entry
 
@@ -210,11 +202,8 @@ class ContentQueue:
     def preview(self, channel: str, location: str | None, at: datetime) -> tuple[Rotation, datetime | None]:
         """The rotation at any instant (past or future), computed afresh, cached nowhere."""
         states = [(n, *self.showing_at(n, at)) for n in self._aimed(channel, location)]
-        showing = [n for n, shows, _ in states if shows]
         found = [e for _, _, e in states if e is not None]
-        emergencies = [n for n in showing if n.content.priority == "emergency"]
-        chosen = sorted(emergencies or showing, key=order_key)
-        return Rotation(tuple(chosen), bool(emergencies)), min(found) if found else None
+        return ordered(n for n, shows, _ in states if shows), min(found) if found else None
 
     # -- per device ------------------------------------------------------------
     def snapshot(self, channel_name: str, target: Target, now: datetime) -> Snapshot:

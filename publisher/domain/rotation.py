@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.schedule import is_showing
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +32,9 @@ def targeted(live: Iterable[LiveNotice], channel: str, location: str | None) -> 
     ]
 
 
-def rotation(live: Iterable[LiveNotice], channel: str, location: str | None, at: datetime, tz: ZoneInfo) -> Rotation:
-    showing = [n for n in targeted(live, channel, location) if is_showing(n.content.schedule, at, tz, n.first_live_at)]
+def ordered(showing: Iterable[LiveNotice]) -> Rotation:
+    """The rotation of the notices showing now: only emergencies while one shows, in
+    precedence order (the one place this rule lives)."""
+    showing = list(showing)
     emergencies = [n for n in showing if n.content.priority == "emergency"]
-    chosen = emergencies or showing
-    return Rotation(items=tuple(sorted(chosen, key=order_key)), emergency=bool(emergencies))
+    return Rotation(items=tuple(sorted(emergencies or showing, key=order_key)), emergency=bool(emergencies))
