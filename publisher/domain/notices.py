@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from publisher.domain.known import check_known
 from publisher.domain.schedule import Schedule
 from publisher.domain.text import check_text
 
@@ -25,10 +26,7 @@ Keyword = Annotated[str, Field(min_length=1, max_length=50)]
 
 
 def _known_channel(value: str, info: ValidationInfo) -> str:
-    known = (info.context or {}).get("channels")
-    if known is not None and value not in known:
-        raise ValueError(f"unknown channel {value!r}; known: {', '.join(known)}")
-    return value
+    return check_known(value, info, "channels", "channel", as_listed=True)
 
 
 # A registered channel's name (publisher.channel_registry), checked per item so that
@@ -90,10 +88,7 @@ class NoticeIn(BaseModel):
     @field_validator("category")
     @classmethod
     def _known_category(cls, value: str, info: ValidationInfo) -> str:
-        known = (info.context or {}).get("catalog")
-        if known is not None and value not in known:
-            raise ValueError(f"unknown catalog category {value!r}; known: {', '.join(sorted(known))}")
-        return value
+        return check_known(value, info, "catalog", "catalog category")
 
     @field_validator("locations")
     @classmethod

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import select, update
 
-from publisher.domain.text import check_text
+from publisher.domain.known import check_known
+from publisher.domain.text import PlainText
 from publisher.errors import conflict, from_validation, not_found, unauthorized
 from publisher.passwords import new_token, token_hash
 from publisher.services import audit
@@ -39,28 +40,18 @@ class DeviceIn(BaseModel):
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     kind: Annotated[str, Field(min_length=1, max_length=16)]
     location: Annotated[str, Field(min_length=1, max_length=40)]
-    name: Annotated[str, Field(max_length=200)] | None = None
+    name: Annotated[PlainText, Field(max_length=200)] | None = None
     profile: dict[str, Any] | None = None
 
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, value: str, info: ValidationInfo) -> str:
-        known = (info.context or {}).get("kinds")
-        if known is not None and value not in known:
-            raise ValueError(f"unknown device kind {value!r}; known: {', '.join(known)}")
-        return value
-    @field_validator("name")
-    @classmethod
-    def _plain_name(cls, value: str | None) -> str | None:
-        return check_text(value)
+        return check_known(value, info, "kinds", "device kind", as_listed=True)
 
     @field_validator("location")
     @classmethod
     def _known_location(cls, value: str, info: ValidationInfo) -> str:
-        known = (info.context or {}).get("locations")
-        if known is not None and value not in known:
-            raise ValueError(f"unknown location {value!r}; known: {', '.join(sorted(known))}")
-        return value
+        return check_known(value, info, "locations", "location")
 
 
 @dataclass(slots=True)
