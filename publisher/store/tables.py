@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -163,4 +164,50 @@ login_failures = Table(
     Column("key", String(200), primary_key=True),
     Column("count", Integer, nullable=False),
     Column("window_start", UTCDateTime, nullable=False),
+)
+
+# Requests for information (依申請公開). The applicant's name and contact are personal
+# data: only staff read them, and `publisher purge-requests` blanks them (purged_at set)
+# after the retention period while the rest of the row stays for the yearly report.
+disclosure_requests = Table(
+    "disclosure_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tracking_no", String(40), nullable=False, unique=True),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("received_on", Date, nullable=False),  # the bureau's local day of receipt
+    Column("channel", String(16), nullable=False),  # in_person | post | online | fax | email | other
+    Column("applicant_kind", String(16), nullable=False),  # table-3 column
+    Column("applicant_name", String(200), nullable=True),  # null once purged
+    Column("applicant_contact", String(300), nullable=True),  # null once purged
+    Column("description", Text, nullable=True),  # null once purged
+    Column("status", String(16), nullable=False),  # open | extended | replied
+    Column("deadline_on", Date, nullable=False),  # last working day to reply
+    Column("extended_at", UTCDateTime, nullable=True),
+    Column("extension_reason", Text, nullable=True),
+    Column("outcome", String(16), nullable=True),  # table-3 outcome code, set on reply
+    Column("reply_text", Text, nullable=True),
+    Column("notice_id", Integer, ForeignKey("notices.id"), nullable=True),
+    Column("replied_at", UTCDateTime, nullable=True),
+    Column("replied_on", Date, nullable=True),  # the bureau's local day of the reply
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=True),  # null: online
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("purged_at", UTCDateTime, nullable=True),
+    Index("ix_disclosure_requests_status_deadline", "status", "deadline_on"),
+    Index("ix_disclosure_requests_received_on", "received_on"),
+)
+
+# What happened to a request: received, extended, replied, purged (never the applicant).
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "request_id", Integer, ForeignKey("disclosure_requests.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("action", String(24), nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_request_events_request", "request_id", "id"),
 )
