@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from publisher.services.devices import DeviceRegistry
     from publisher.services.login_throttle import LoginThrottle
     from publisher.services.notices import NoticeService
+    from publisher.services.request_intake import IntakeLimit
+    from publisher.services.requests import RequestService
     from publisher.settings import Settings
     from publisher.store.engine import Database
 
@@ -45,3 +47,7 @@ THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
 ResponseHook = Callable[[web.Request, web.StreamResponse], None]
 HTML_HOOKS: web.AppKey[list[ResponseHook]] = web.AppKey("html_hooks", list)
 CATCH_ALL: web.AppKey[web.AbstractResource] = web.AppKey("catch_all", web.AbstractResource)
+# Requests for information: the register (publisher.services.requests) and the public
+# form's rate limit per address (publisher.services.request_intake).
+REQUESTS: web.AppKey[RequestService] = web.AppKey("requests")
+REQUEST_INTAKE: web.AppKey[IntakeLimit] = web.AppKey("request_intake")

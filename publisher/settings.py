@@ -22,6 +22,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from publisher.domain.disclosure.working_days import CalendarConfig
+
 # The bureau of the founding document, shipped inside the package so that the installed
 # command runs from any folder with no file. config/default.toml in the repository is a
 # copy for reading and editing; a test keeps the two identical.
@@ -161,6 +163,22 @@ class DeclaredDevice(Strict):
     token_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+class RequestIntake(Strict):
+    """The public request form's rate limit: at most `per_address` online applications
+    from one client address in `window_minutes` (counted in the database)."""
+
+    per_address: Annotated[int, Field(ge=1, le=1000)] = 5
+    window_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 60
+
+
+class Disclosure(Strict):
+    """Requests for information (docs/requests.md): the working-day calendar's extra
+    years ([[disclosure.calendar.years]], see docs/disclosure.md) and the public form."""
+
+    calendar: CalendarConfig = CalendarConfig()
+    requests: RequestIntake = RequestIntake()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         extra="forbid",
@@ -183,6 +201,7 @@ class Settings(BaseSettings):
     security: Security = Security()
     devices: DeviceTimings = DeviceTimings()
     device: list[DeclaredDevice] = Field(default_factory=list, max_length=10_000)
+    disclosure: Disclosure = Disclosure()
 
     @field_validator("timezone")
     @classmethod

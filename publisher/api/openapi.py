@@ -13,6 +13,7 @@ from pydantic.json_schema import models_json_schema
 from publisher import keys
 from publisher.api.auth import Login
 from publisher.channel_registry import ChannelRegistry
+from publisher.domain.disclosure.requests import Extension, Reply, RequestIn
 from publisher.domain.notices import NoticeIn
 from publisher.http.json_io import json_response
 from publisher.services.devices import DeviceIn
@@ -30,6 +31,7 @@ def _request_models(channels: ChannelRegistry) -> dict[str, type[BaseModel]]:
     return {"NoticeIn": NoticeIn, "Login": Login, "Reason": Reason, "Approval": Approval,
             "Rejection": Rejection, "Recall": Recall, "UserIn": UserIn, "UserPatch": UserPatch,
             "PasswordChange": PasswordChange, "DeviceIn": DeviceIn,
+            **REQUEST_MODELS,
             **channels.openapi_models}
 
 
@@ -116,8 +118,36 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
         "/api/v1/devices": {"post": _op("Register a device; the token is shown once", "DeviceIn", ok=201),
                             "get": _op("Devices with last_seen, last_version, online")},
         "/api/v1/devices/{id}": {**with_id, "delete": _op("Revoke the device's token")},
+        **_request_paths(),
         **_channel_paths(channels),
         "/api/v1/openapi.json": {"get": _op("This document", auth=False, errors=())},
+    }
+
+
+# The request register (publisher/api/requests.py).
+REQUEST_MODELS: dict[str, type[BaseModel]] = {"RequestIn": RequestIn, "Extension": Extension, "Reply": Reply}
+
+
+def _request_paths() -> dict[str, Any]:
+    with_id = {"parameters": [_ID]}
+    return {
+        "/api/v1/requests": {
+            "post": _op("Register a request for information; 201 with id, tracking_no, deadline", "RequestIn",
+                        ok=201),
+            "get": _op("The request register, newest first", params=[
+                _q("status", "open, extended or replied",
+                   {"type": "string", "enum": ["open", "extended", "replied"]}),
+                _q("overdue", "true or false", {"type": "string", "enum": ["true", "false"]}),
+                _q("year", "year of receipt", {"type": "integer", "minimum": 2004, "maximum": 2200}),
+                _q("limit", "1 to 200", {"type": "integer", "minimum": 1, "maximum": 200}),
+                _q("cursor", "next_cursor of the previous page")]),
+        },
+        "/api/v1/requests/{id}": {**with_id, "get": _op("One request with its events")},
+        "/api/v1/requests/{id}/extend": {**with_id, "post": _op(
+            "Extend once by 20 working days, with a reason (reviewer, admin)", "Extension")},
+        "/api/v1/requests/{id}/reply": {**with_id, "post": _op(
+            "Answer with a table-3 outcome code; a disclosing answer may link a live notice (reviewer, admin)",
+            "Reply")},
     }
 
 

@@ -183,9 +183,12 @@ disclosure_requests = Table(
     Column("description", Text, nullable=True),  # null once purged
     Column("status", String(16), nullable=False),  # open | extended | replied
     Column("deadline_on", Date, nullable=False),  # last working day to reply
+    # True while the deadline runs into a year the working-day calendar does not know
+    # (counted on plain weekdays until the configuration or the package declares it).
+    Column("deadline_provisional", Boolean, nullable=False, default=False),
     Column("extended_at", UTCDateTime, nullable=True),
     Column("extension_reason", Text, nullable=True),
-    Column("outcome", String(16), nullable=True),  # table-3 outcome code, set on reply
+    Column("outcome", String(32), nullable=True),  # table-3 outcome code, set on reply
     Column("reply_text", Text, nullable=True),
     Column("notice_id", Integer, ForeignKey("notices.id"), nullable=True),
     Column("replied_at", UTCDateTime, nullable=True),
@@ -210,4 +213,14 @@ request_events = Table(
     Column("action", String(24), nullable=False),
     Column("details", JSON, nullable=False),
     Index("ix_request_events_request", "request_id", "id"),
+)
+
+# Online applications per client address in a fixed window (the public form's rate
+# limit, shared by every instance); counted before the request is written.
+request_submissions = Table(
+    "request_submissions",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("window_start", UTCDateTime, nullable=False),
 )

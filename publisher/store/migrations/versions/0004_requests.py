@@ -28,9 +28,10 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('deadline_on', sa.Date(), nullable=False),
+    sa.Column('deadline_provisional', sa.Boolean(), nullable=False),
     sa.Column('extended_at', publisher.store.types.UTCDateTime(), nullable=True),
     sa.Column('extension_reason', sa.Text(), nullable=True),
-    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('outcome', sa.String(length=32), nullable=True),
     sa.Column('reply_text', sa.Text(), nullable=True),
     sa.Column('notice_id', sa.Integer(), nullable=True),
     sa.Column('replied_at', publisher.store.types.UTCDateTime(), nullable=True),
@@ -57,9 +58,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request_events'))
     )
     op.create_index('ix_request_events_request', 'request_events', ['request_id', 'id'], unique=False)
+    op.create_table('request_submissions',
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('window_start', publisher.store.types.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_request_submissions'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('request_submissions')
     op.drop_index('ix_request_events_request', table_name='request_events')
     op.drop_table('request_events')
     op.drop_index('ix_disclosure_requests_received_on', table_name='disclosure_requests')
