@@ -123,3 +123,6 @@ async def atom(request: web.Request) -> web.Response:
 def setup_portal(app: web.Application) -> None:
     app.router.add_routes(routes)
     app.router.add_static("/static/", STATIC, name="static", append_version=False)
+    from channels.portal.requests import setup_requests  # imports this module: set up last
+
+    setup_requests(app)

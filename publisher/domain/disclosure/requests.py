@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from publisher.domain.disclosure.deadlines import request_deadline
 from publisher.domain.disclosure.report_codes import OUTCOME_CODES, ApplicantKind
@@ -21,7 +21,7 @@ from publisher.domain.disclosure.working_days import (
     CalendarYearUnknown,
     WorkingCalendar,
 )
-from publisher.domain.text import PlainText
+from publisher.domain.text import check_text
 
 Channel = Literal["in_person", "post", "online", "fax", "email", "other"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
@@ -45,9 +45,14 @@ PUBLISHING_OUTCOMES = frozenset({"disclosed", "partly"})
 # The earliest receipt the register takes: the calendar package starts in 2004.
 EARLIEST = date(2004, 1, 1)
 
-Name = Annotated[PlainText, Field(min_length=1, max_length=200)]
-Contact = Annotated[PlainText, Field(min_length=1, max_length=300)]
-Description = Annotated[PlainText, Field(min_length=1, max_length=5000)]
+# Texts of 1 to n characters without control or formatting characters (the length is
+# checked on the string itself, so the refusal says "characters").
+_Plain = AfterValidator(check_text)
+Name = Annotated[str, Field(min_length=1, max_length=200), _Plain]
+Contact = Annotated[str, Field(min_length=1, max_length=300), _Plain]
+Description = Annotated[str, Field(min_length=1, max_length=5000), _Plain]
+ReasonText = Annotated[str, Field(min_length=1, max_length=2000), _Plain]
+ReplyText = Annotated[str, Field(min_length=1, max_length=10_000), _Plain]
 
 
 class Applicant(BaseModel):
@@ -81,13 +86,13 @@ class OnlineRequest(BaseModel):
 
 class Extension(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    reason: Annotated[PlainText, Field(min_length=1, max_length=2000)]
+    reason: ReasonText
 
 
 class Reply(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     outcome: Outcome
-    text: Annotated[PlainText, Field(min_length=1, max_length=10_000)]
+    text: ReplyText
     notice_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
     @model_validator(mode="after")
