@@ -51,6 +51,7 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
         "attention": attention, "locations": app[keys.SETTINGS].locations,
         "everywhere": [r for r in rows if r["location"] is None],
         "located": [spec.name for spec in app[keys.CHANNELS].located], **names(request),
+        "requests_due": await app[keys.REQUESTS].due(app[keys.CLOCK]()),
     })
 
 

@@ -30,6 +30,12 @@ STATUSES = {
     "extended": N_("已延長期限"),
     "replied": N_("已答覆"),
 }
+EVENTS = {
+    "received": N_("收件"),
+    "extended": N_("延長期限"),
+    "replied": N_("答覆"),
+    "purged": N_("清除個人資料"),
+}
 OUTCOME_GROUPS = {
     "withheld": N_("不予公開"),
     "unavailable": N_("無法提供"),
