@@ -1,4 +1,4 @@
-"""The `publisher` command: serve, user add, user passwd, device add, db upgrade."""
+"""The `publisher` command: serve, user add, user passwd, device add, db upgrade, purge-requests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import getpass
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -57,6 +57,11 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     upgrade = db.add_parser("upgrade", help="apply migrations")
     upgrade.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+
+    purge = sub.add_parser("purge-requests", help="remove the applicant's details (name, contact, description, "
+                           "reply) of requests answered before DATE; the counts stay for the yearly report")
+    purge.add_argument("--before", required=True, metavar="DATE", help="a day, YYYY-MM-DD")
+    purge.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     return parser
 
 
@@ -147,6 +152,27 @@ def _db_upgrade(settings: Settings, channels: ChannelRegistry) -> int:
     return 0
 
 
+def _purge_requests(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
+    from pydantic import TypeAdapter, ValidationError
+
+    from publisher.services.requests import RequestService
+
+    now = datetime.now(timezone.utc)
+    try:
+        before = TypeAdapter(date).validate_python(args.before)
+    except ValidationError as exc:
+        raise ApiError(422, "validation_failed", f"--before: {exc.errors()[0]['msg']} (write YYYY-MM-DD)") from None
+    if before > now.astimezone(settings.tz).date() + timedelta(days=1):
+        raise ApiError(422, "validation_failed", "--before: must not be later than tomorrow")
+
+    async def work(s: Any) -> int:
+        return await RequestService(s.db, settings).purge(before, now)
+
+    count = asyncio.run(_with_services(settings, channels, work))
+    print(f"purged the applicant details of {count} request{'s' if count != 1 else ''} answered before {before}")
+    return 0
+
+
 def _serve(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from publisher.app import create_app, freeze_heap
 
@@ -176,6 +202,8 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
             return (_user_passwd if args.action == "passwd" else _user_add)(settings, channels, args)
         if args.command == "device":
             return _device_add(settings, channels, args)
+        if args.command == "purge-requests":
+            return _purge_requests(settings, channels, args)
         return _db_upgrade(settings, channels)
     except ConfigError as exc:
         return _fail(str(exc))

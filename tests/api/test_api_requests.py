@@ -199,3 +199,45 @@ async def test_configured_year_makes_the_deadline_official(aiohttp_client, datab
     made = await register(client, team, received_at="2026-12-21T09:00:00+08:00")
     # 22-31 December: 8 working days; 1-8 January off; the 12 more end on Tuesday 26 January
     assert made["deadline"] == "2027-01-26" and made["deadline_provisional"] is False
+
+
+async def test_applicant_details_never_reach_the_logs(client, staff, capsys) -> None:
+    capsys.readouterr()
+    made = await register(client, staff)
+    await client.post(f"/api/v1/requests/{made['id']}/extend", json={"reason": "徵求意見"}, headers=staff["rev"])
+    await client.post(f"/api/v1/requests/{made['id']}/reply", json={"outcome": "partly", "text": "陳大文先生：部分公開"},
+                      headers=staff["rev"])
+    await client.post("/requests", data={"kind": "person", "name": "周小芳", "contact": "zhou@example.cn",
+                                         "description": "申請查閱培訓補貼名單"})
+    logged = capsys.readouterr()
+    text = logged.out + logged.err
+    assert "request registered" in text and "request replied" in text  # the log lines are there...
+    for secret in ("陳大文", "13800138000", "就業補貼發放名單", "周小芳", "zhou@example.cn", "培訓補貼名單"):
+        assert secret not in text  # ...without the applicant
+
+
+async def test_purge_blanks_the_applicant_and_keeps_the_counts(client, staff, clock) -> None:
+    from publisher import keys
+
+    answered = await register(client, staff)
+    later = await register(client, staff, applicant={"kind": "research", "name": "某研究所", "contact": "x"})
+    still_open = await register(client, staff)
+    await client.post(f"/api/v1/requests/{answered['id']}/reply", json={"outcome": "withheld.third_party",
+                      "text": "陳大文先生：涉及第三方"}, headers=staff["rev"])  # answered 1 December 2026
+    clock.advance(days=10)
+    await staff.add("rev3", "reviewer")
+    await client.post(f"/api/v1/requests/{later['id']}/reply", json={"outcome": "disclosed", "text": "已提供"},
+                      headers=staff["rev3"])  # answered 11 December 2026
+    service = client.server.app[keys.REQUESTS]
+    from datetime import date
+
+    assert await service.purge(date(2026, 12, 5), clock()) == 1
+    assert await service.purge(date(2026, 12, 5), clock()) == 0  # once only
+    got = await (await client.get(f"/api/v1/requests/{answered['id']}", headers=staff["rev3"])).json()
+    assert got["applicant"] == {"kind": "person", "name": None, "contact": None}
+    assert got["description"] is None and got["reply_text"] is None and got["purged"] is True
+    assert got["outcome"] == "withheld.third_party" and got["received_on"] == "2024-09-30"
+    assert got["replied_on"] == "2026-12-01" and got["events"][-1]["action"] == "purged"
+    for kept in (later, still_open):
+        item = await (await client.get(f"/api/v1/requests/{kept['id']}", headers=staff["rev3"])).json()
+        assert item["applicant"]["name"] and item["purged"] is False
