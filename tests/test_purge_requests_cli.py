@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from serve_support import cli, clean_env
+from serve_support import clean_env, cli
 
 
 def _register_and_answer(env: dict[str, str]) -> None:

@@ -45,5 +45,5 @@ class IntakeLimit:
             if self._attempts % _PRUNE_EVERY == 0:  # forget quiet addresses, so the table stays small
                 await conn.execute(delete(request_submissions).where(col.window_start <= cutoff))
         if count > self.limit:
-            return max(1, ceil((started + self.window - now).total_seconds()))
+            return max(1, int(ceil((started + self.window - now).total_seconds())))
         return 0

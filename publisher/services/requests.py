@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from publisher.domain.disclosure.deadlines import DUE_SOON_WORKING_DAYS, local_day
 from publisher.domain.disclosure.requests import (
     EARLIEST,
+    Applicant,
     Extension,
     OnlineRequest,
     Reply,
@@ -69,9 +70,8 @@ class RequestService:
         (who None, body OnlineRequest: received now)."""
         if who is None:
             online = parse(OnlineRequest, data)
-            spec = RequestIn(received_at=now, channel="online",
-                             applicant={"kind": online.kind, "name": online.name, "contact": online.contact},
-                             description=online.description)
+            spec = RequestIn(received_at=now, channel="online", description=online.description,
+                             applicant=Applicant(kind=online.kind, name=online.name, contact=online.contact))
         else:
             spec = parse(RequestIn, data)
             if spec.received_at > now + timedelta(minutes=5):

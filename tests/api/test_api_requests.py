@@ -205,8 +205,8 @@ async def test_applicant_details_never_reach_the_logs(client, staff, capsys) -> 
     capsys.readouterr()
     made = await register(client, staff)
     await client.post(f"/api/v1/requests/{made['id']}/extend", json={"reason": "徵求意見"}, headers=staff["rev"])
-    await client.post(f"/api/v1/requests/{made['id']}/reply", json={"outcome": "partly", "text": "陳大文先生：部分公開"},
-                      headers=staff["rev"])
+    await client.post(f"/api/v1/requests/{made['id']}/reply",
+                      json={"outcome": "partly", "text": "陳大文先生：部分公開"}, headers=staff["rev"])
     await client.post("/requests", data={"kind": "person", "name": "周小芳", "contact": "zhou@example.cn",
                                          "description": "申請查閱培訓補貼名單"})
     logged = capsys.readouterr()

@@ -9,7 +9,8 @@ from refusals import refused_page
 from web_support import post_form, sign_in, text_of
 
 REQUEST = {"received_at": "2026-11-30T10:00", "channel": "post", "applicant.kind": "business",
-           "applicant.name": "江門某某有限公司", "applicant.contact": "0750-1234567", "description": "請提供招聘會場地租賃合同"}
+           "applicant.name": "江門某某有限公司", "applicant.contact": "0750-1234567",
+           "description": "請提供招聘會場地租賃合同"}
 
 
 async def register(client) -> str:
