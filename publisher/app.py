@@ -13,6 +13,7 @@ import structlog
 from aiohttp import web
 
 from publisher import keys
+from publisher.api import requests as requests_api
 from publisher.api import setup_api
 from publisher.auth.sessions import setup_sessions
 from publisher.auth.sign_in import setup_sign_in
@@ -147,6 +148,8 @@ def create_app(
     instrument_routes(app)
     setup_warming(app)
     app.cleanup_ctx.append(database_ctx)
+    # After every start-up context (the database is migrated by then).
+    app.on_startup.append(requests_api.settle_deadlines)
     if run_scheduler:
         app.cleanup_ctx.append(scheduler_ctx)
     return app

@@ -70,3 +70,9 @@ async def reply(request: web.Request) -> web.Response:
     app = request.app
     rid = path_id(request, "request")
     return json_response(await app[keys.REQUESTS].reply(who, rid, await json_body(request), app[keys.CLOCK]()))
+
+
+async def settle_deadlines(app: web.Application) -> None:
+    """At start-up (after the migrations): provisional deadlines whose year the
+    calendar now knows are counted again (publisher.services.requests)."""
+    await app[keys.REQUESTS].settle_provisional(app[keys.CLOCK]())

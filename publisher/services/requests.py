@@ -160,6 +160,26 @@ class RequestService:
                      "details": {"before": before.isoformat()}} for i in ids])
             total += len(ids)
 
+    async def settle_provisional(self, now: datetime) -> int:
+        """Count again the provisional deadlines (a year the calendar did not know when
+        they were computed) whose year the calendar knows now; returns how many changed.
+        Run at start-up, after the configuration may have gained a year."""
+        settled = 0
+        async with self.db.write() as conn:
+            rows = list(await conn.execute(select(R.id, R.received_on, R.status).where(
+                R.deadline_provisional.is_(True), R.status != "replied").limit(PURGE_BATCH)))
+            for row in rows:
+                due = self.calendar.deadline(row.received_on, self.settings.tz, extended=row.status == "extended")
+                if due.provisional:
+                    continue
+                await conn.execute(update(disclosure_requests).where(R.id == row.id).values(
+                    deadline_on=due.due_on, deadline_provisional=False))
+                await self._event(conn, row.id, now, None, "deadline_settled", deadline=due.due_on.isoformat())
+                settled += 1
+        if settled:
+            log.info("provisional deadlines settled", count=settled)
+        return settled
+
     async def _locked(self, conn: AsyncConnection, request_id: int) -> Any:
         row = (await conn.execute(select(disclosure_requests).where(R.id == request_id).with_for_update())).first()
         if row is None:

@@ -35,6 +35,7 @@ EVENTS = {
     "extended": N_("延長期限"),
     "replied": N_("答覆"),
     "purged": N_("清除個人資料"),
+    "deadline_settled": N_("按已公布的日曆重算期限"),
 }
 OUTCOME_GROUPS = {
     "withheld": N_("不予公開"),

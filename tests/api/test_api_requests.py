@@ -241,3 +241,27 @@ async def test_purge_blanks_the_applicant_and_keeps_the_counts(client, staff, cl
     for kept in (later, still_open):
         item = await (await client.get(f"/api/v1/requests/{kept['id']}", headers=staff["rev3"])).json()
         assert item["applicant"]["name"] and item["purged"] is False
+
+
+async def test_a_provisional_deadline_is_settled_once_the_year_is_declared(aiohttp_client, database_url, tmp_path,
+                                                                        clock) -> None:
+    from conftest import Staff, make_settings
+
+    from publisher.app import create_app
+
+    clock.set(datetime(2026, 12, 21, 2, 0, tzinfo=timezone.utc))
+    first = await aiohttp_client(create_app(make_settings(database_url, tmp_path), clock=clock, run_scheduler=False))
+    team = Staff(first)
+    await team.add("ed", "editor")
+    made = await register(first, team, received_at="2026-12-21T09:00:00+08:00")
+    assert made["deadline"] == "2027-01-18" and made["deadline_provisional"] is True
+    await first.close()
+    # restarted with 2027 declared: the deadline is counted again, once
+    calendar = {"years": [{"year": 2027, "holidays": ["2027-01-01"], "workdays": []}]}
+    settings = make_settings(database_url, tmp_path, disclosure={"calendar": calendar})
+    second = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
+    team2 = Staff(second)
+    await team2.add("ed3", "editor")
+    got = await (await second.get(f"/api/v1/requests/{made['id']}", headers=team2["ed3"])).json()
+    assert got["deadline"] == "2027-01-19" and got["deadline_provisional"] is False
+    assert [e["action"] for e in got["events"]] == ["received", "deadline_settled"]
