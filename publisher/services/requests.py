@@ -8,7 +8,7 @@ while the row keeps what the yearly report counts (kind, dates, outcome).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import structlog
@@ -76,9 +76,10 @@ class RequestService:
             spec = parse(RequestIn, data)
             if spec.received_at > now + timedelta(minutes=5):
                 raise _refuse("received_at", "must not be in the future")
-        received_on = self.today(spec.received_at)
-        if received_on < EARLIEST:
+        # Compared as instants before any conversion: year 1 in a far zone cannot be converted.
+        if spec.received_at < datetime.combine(EARLIEST, time(0), tzinfo=self.settings.tz):
             raise _refuse("received_at", f"must not be before {EARLIEST.isoformat()}")
+        received_on = self.today(spec.received_at)
         due = self.calendar.deadline(received_on, self.settings.tz, extended=False)
         values = {
             "received_at": spec.received_at, "received_on": received_on, "channel": spec.channel,

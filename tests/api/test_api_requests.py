@@ -125,6 +125,8 @@ async def test_reply_refusals_name_the_field(client, staff, helpers) -> None:
     ({"received_at": "2024-09-30T10:00:00"}, "received_at"),
     ({"received_at": "2031-01-01T10:00:00+08:00"}, "received_at"),
     ({"received_at": "1999-01-01T10:00:00+08:00"}, "received_at"),
+    ({"received_at": "0001-01-01T00:00:00+14:00"}, "received_at"),
+    ({"received_at": "9999-12-31T23:59:59-12:00"}, "received_at"),
     ({"extra": 1}, "extra"),
 ])
 async def test_register_refusals_name_the_field(client, staff, over, field) -> None:
