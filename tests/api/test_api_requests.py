@@ -267,3 +267,18 @@ async def test_a_provisional_deadline_is_settled_once_the_year_is_declared(aioht
     got = await (await second.get(f"/api/v1/requests/{made['id']}", headers=team2["ed3"])).json()
     assert got["deadline"] == "2027-01-19" and got["deadline_provisional"] is False
     assert [e["action"] for e in got["events"]] == ["received", "deadline_settled"]
+
+
+async def test_two_reviewers_answering_at_once_answer_once(client, staff) -> None:
+    import asyncio
+
+    made = await register(client, staff)
+    url = f"/api/v1/requests/{made['id']}/reply"
+    answers = await asyncio.gather(
+        client.post(url, json={"outcome": "disclosed", "text": "甲"}, headers=staff["rev"]),
+        client.post(url, json={"outcome": "unavailable.not_held", "text": "乙"}, headers=staff["rev2"]),
+    )
+    assert sorted(r.status for r in answers) == [200, 409]
+    await refused(next(r for r in answers if r.status == 409), 409, "already_replied")
+    got = await (await client.get(f"/api/v1/requests/{made['id']}", headers=staff["rev"])).json()
+    assert [e["action"] for e in got["events"]] == ["received", "replied"]

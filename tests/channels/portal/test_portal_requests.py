@@ -97,3 +97,11 @@ async def test_rate_limit_per_address(client, staff, clock) -> None:
     assert len((await (await client.get("/api/v1/requests", headers=staff["ed"])).json())["items"]) == 5
     clock.advance(minutes=61)
     assert (await apply(client)).status == 303
+
+
+async def test_posts_sent_at_once_cannot_slip_past_the_limit(client, staff) -> None:
+    import asyncio
+
+    answers = await asyncio.gather(*(apply(client, name=f"申請人{i}") for i in range(9)))
+    assert sorted(r.status for r in answers) == [303] * 5 + [429] * 4
+    assert len((await (await client.get("/api/v1/requests", headers=staff["ed"])).json())["items"]) == 5
