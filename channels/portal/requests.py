@@ -69,6 +69,11 @@ async def new(request: web.Request) -> web.Response:
     return _form_page(request)
 
 
+@routes.get("/requests")
+async def to_form(request: web.Request) -> web.Response:
+    raise web.HTTPSeeOther("/requests/new")
+
+
 @routes.get("/requests/status")
 async def lookup(request: web.Request) -> web.Response:
     """The look-up form's target: on to the request's page, or the form again."""

@@ -18,6 +18,8 @@ async def apply(client: Any, **over: Any) -> Any:
 
 
 async def test_apply_online_and_follow_the_request(client, staff) -> None:
+    bare = await client.get("/requests", allow_redirects=False)
+    assert bare.status == 303 and bare.headers["Location"] == "/requests/new"
     page = await client.get("/requests/new")
     assert page.status == 200
     text = await page.text()
