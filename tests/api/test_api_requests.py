@@ -110,7 +110,7 @@ async def test_reply_refusals_name_the_field(client, staff, helpers) -> None:
     wrong = await refused(await client.post(url, json={"outcome": "unavailable.not_held", "text": "x",
                                                        "notice_id": draft_id}, headers=staff["rev"]),
                           422, "validation_failed")
-    assert "notice_id" in wrong["message"]
+    assert wrong["details"][0]["field"] == "notice_id" and "disclos" in wrong["message"]
     # nothing was written by the refusals
     got = await (await client.get(f"/api/v1/requests/{made['id']}", headers=staff["rev"])).json()
     assert got["status"] == "open" and [e["action"] for e in got["events"]] == ["received"]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from publisher.domain.disclosure.deadlines import request_deadline
 from publisher.domain.disclosure.report_codes import OUTCOME_CODES, ApplicantKind
@@ -95,11 +95,13 @@ class Reply(BaseModel):
     text: ReplyText
     notice_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
-    @model_validator(mode="after")
-    def _notice_only_when_published(self) -> Reply:
-        if self.notice_id is not None and self.outcome not in PUBLISHING_OUTCOMES:
-            raise ValueError("notice_id: only a reply that discloses (disclosed, partly) links a notice")
-        return self
+    @field_validator("notice_id")
+    @classmethod
+    def _notice_only_when_published(cls, value: int | None, info: ValidationInfo) -> int | None:
+        outcome = info.data.get("outcome")  # absent when the outcome itself was refused
+        if value is not None and outcome is not None and outcome not in PUBLISHING_OUTCOMES:
+            raise ValueError("only a reply that discloses (disclosed, partly) links a notice")
+        return value
 
 
 # Tracking numbers: the year, then 10 characters from 30 that cannot be mistaken for one
