@@ -1,0 +1,10 @@
+"""AppKeys of the portal's own state (the core never reads them)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from publisher.i18n_content import SimplifiedLive
+
+# notices in Simplified Chinese, per revision, bounded (publisher.i18n_content)
+SIMPLIFIED: web.AppKey[SimplifiedLive] = web.AppKey("portal_simplified", SimplifiedLive)
