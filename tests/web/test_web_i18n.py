@@ -32,6 +32,9 @@ def extracted() -> set[str]:
         (CHANNELS, [("*/spec.py", "python"), ("*/templates/*/staff_*.html", "jinja2")], {"*/templates/*/staff_*.html"}),
         # the public portal speaks the same catalog (channels/portal/language.py)
         (CHANNELS / "portal", [("*.py", "python"), ("templates/portal/*.html", "jinja2")], {"templates/portal/*.html"}),
+        # and so does the kiosk page (its language button: channels/kiosk/language.py)
+        (CHANNELS / "kiosk", [("language.py", "python"), ("templates/kiosk/page.html", "jinja2")],
+         {"templates/kiosk/page.html"}),
     ]
     found = set()
     for folder, method_map, templates in sources:
