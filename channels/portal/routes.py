@@ -18,10 +18,10 @@ from channels.portal import catalog_filter, select
 from channels.portal import keys as portal_keys
 from channels.portal.language import language_context, localized, remember
 from publisher import keys
-from publisher.i18n_content import SimplifiedLive
-from publisher.web.i18n import N_
 from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import not_found
+from publisher.i18n_content import SimplifiedLive
+from publisher.web.i18n import N_
 
 routes = web.RouteTableDef()
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -66,7 +66,7 @@ async def test_feed_and_catalog_in_simplified_have_their_own_etag(client, staff,
         assert other.status == 200
         en = await client.get(url + "&lang=en")
         assert en.headers["ETag"] == plain.headers["ETag"] and (await en.json())[items][0]["title"] == TITLE
-    bad = await client.get(f"/kiosk/v1/k1/feed.json?lang=zh-Hans&token=wrong")
+    bad = await client.get("/kiosk/v1/k1/feed.json?lang=zh-Hans&token=wrong")
     assert bad.status == 401
 
 

@@ -90,7 +90,8 @@ async def test_each_category_has_its_own_atom(client, staff) -> None:
     assert feed.entries[0].link.endswith(f"/notices/{news['id']}")
     assert feed.feed.title.endswith("工作動態")
     assert any(link.href.endswith("/catalog/news/feed.atom") for link in feed.feed.links if link.rel == "self")
-    assert [e.title for e in feedparser.parse(await (await client.get("/catalog/documents/feed.atom")).text()).entries] == ["部門文件一"]
+    documents = feedparser.parse(await (await client.get("/catalog/documents/feed.atom")).text())
+    assert [e.title for e in documents.entries] == ["部門文件一"]
     assert feedparser.parse(await (await client.get("/catalog/guides/feed.atom")).text()).entries == []
     await refused_page(await client.get("/catalog/weather/feed.atom"), 404, "catalog category")
     # the category's page links its feed
