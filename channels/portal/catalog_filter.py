@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Annotated, Any, Literal
@@ -35,6 +35,7 @@ MAX_PAGE = 100_000
 # the issuing bodies a filter offers: the most frequent, so a record with many never
 # makes the form unbounded
 MAX_ORG_CHOICES = 100
+MAX_VIEWS = 64  # records (category x data revision) whose facets are kept
 CANONICAL = ("year", "kind", "validity", "org", "size", "page")
 
 
@@ -81,14 +82,20 @@ def parse(pairs: Iterable[tuple[str, str]]) -> CatalogQuery:
         raise ApiError(400, "bad_query", f"invalid {fields}: {details[0]['message']}", details) from None
 
 
+def _meta(n: LiveNotice, name: str) -> object:
+    # read from the model's fields: a missing attribute would cost pydantic's
+    # __getattr__ and an exception for every notice recorded before the field existed
+    return n.content.meta.__dict__.get(name)
+
+
 def doc_kind(n: LiveNotice) -> str:
-    value = getattr(n.content.meta, "doc_kind", None)
-    return value if value in DOC_KINDS else "other"
+    value = _meta(n, "doc_kind")
+    return value if isinstance(value, str) and value in DOC_KINDS else "other"
 
 
 def validity(n: LiveNotice) -> str:
-    value = getattr(n.content.meta, "validity", None)
-    return value if value in VALIDITIES else "in_force"
+    value = _meta(n, "validity")
+    return value if isinstance(value, str) and value in VALIDITIES else "in_force"
 
 
 def issuing_body(n: LiveNotice, organization: str) -> str:
@@ -99,11 +106,40 @@ def year(n: LiveNotice, tz: tzinfo) -> int:
     return n.first_live_at.astimezone(tz).year
 
 
-def matches(n: LiveNotice, q: CatalogQuery, organization: str, tz: tzinfo) -> bool:
-    return ((q.year is None or year(n, tz) == q.year)
-            and (q.kind is None or doc_kind(n) == q.kind)
-            and (q.validity is None or validity(n) == q.validity)
-            and (q.org is None or issuing_body(n, organization) == q.org))
+# (year, kind, validity, issuing body or None) of one revision
+Facet = tuple[int, str, str, "str | None"]
+
+
+class Facets:
+    """What the filters compare, per (notice, revision), computed once: a page over
+    100,000 notices then costs look-ups, not 100,000 time-zone conversions. Bounded:
+    cleared past `maxsize` (the live set is the working set; it refills at once)."""
+
+    def __init__(self, tz: tzinfo, maxsize: int = 400_000) -> None:
+        self.tz = tz
+        self.maxsize = maxsize
+        # a notice's first publication never moves, so (id, revision) names its facets
+        # (hashing an aware datetime would cost a zone look-up each time)
+        self._items: dict[tuple[int, int], Facet] = {}
+        # whole records' facets by select()'s key, a few at a time
+        self.views: dict[Hashable, _View] = {}
+
+    def __call__(self, n: LiveNotice) -> Facet:
+        key = (n.id, n.revision)
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) >= self.maxsize:
+                self._items.clear()
+            found = self._items[key] = (year(n, self.tz), doc_kind(n), validity(n), n.content.meta.issuing_org)
+        return found
+
+
+def matches(facet: Facet, q: CatalogQuery, organization: str) -> bool:
+    y, kind, valid, org = facet
+    return ((q.year is None or y == q.year)
+            and (q.kind is None or kind == q.kind)
+            and (q.validity is None or valid == q.validity)
+            and (q.org is None or (org or organization) == q.org))
 
 
 @dataclass(frozen=True)
@@ -116,19 +152,42 @@ class CatalogPage:
     orgs: list[str]
 
 
-def select(record: list[LiveNotice], q: CatalogQuery, organization: str, tz: tzinfo) -> CatalogPage:
+@dataclass(frozen=True)
+class _View:
+    faceted: list[tuple[LiveNotice, Facet]]
+    years: list[int]
+    bodies: list[str]  # the most frequent first
+
+
+def _view(record: list[LiveNotice], organization: str, facets: Facets) -> _View:
+    faceted = [(n, facets(n)) for n in record]
+    years = sorted({facet[0] for _, facet in faceted}, reverse=True)
+    bodies = Counter(facet[3] or organization for _, facet in faceted)
+    return _View(faceted, years, [name for name, _ in bodies.most_common(MAX_ORG_CHOICES)])
+
+
+def select(record: list[LiveNotice], q: CatalogQuery, organization: str, facets: Facets,
+           key: Hashable | None = None) -> CatalogPage:
     """One page of the record (already narrowed to a category) under the filters. A page
-    past the last is 404 (the URL names nothing); page 1 of nothing is an empty page."""
-    found = [n for n in record if matches(n, q, organization, tz)]
+    past the last is 404 (the URL names nothing); page 1 of nothing is an empty page.
+    `key` names this record (data revision, category, size): the facets of a record
+    seen before are reused, so a page costs the filter pass only."""
+    view = facets.views.get(key) if key is not None else None
+    if view is None:
+        view = _view(record, organization, facets)
+        if key is not None:
+            if len(facets.views) >= MAX_VIEWS:
+                facets.views.clear()
+            facets.views[key] = view
+    found = [n for n, facet in view.faceted if matches(facet, q, organization)] if q.filtered else record
     pages = max(1, math.ceil(len(found) / q.size))
     if q.page > pages:
         raise ApiError(404, "not_found", f"catalog page {q.page} not found: there are {pages}")
     start = (q.page - 1) * q.size
-    years = sorted({year(n, tz) for n in record}, reverse=True)
-    orgs = [name for name, _ in Counter(issuing_body(n, organization) for n in record).most_common(MAX_ORG_CHOICES)]
+    orgs = list(view.bodies)
     if q.org is not None and q.org not in orgs:
         orgs.append(q.org)
-    return CatalogPage(found[start:start + q.size], len(found), q.page, pages, years, sorted(orgs))
+    return CatalogPage(found[start:start + q.size], len(found), q.page, pages, view.years, sorted(orgs))
 
 
 def window(page: int, pages: int, width: int = 2) -> list[int | None]:

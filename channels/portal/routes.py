@@ -91,7 +91,10 @@ async def catalog(request: web.Request) -> web.Response:
     for n in record:
         counts[n.content.category] = counts.get(n.content.category, 0) + 1
     items = [n for n in record if code is None or n.content.category == code]
-    page = catalog_filter.select(items, query, settings.organization.name, settings.tz)
+    # the record is fixed by the live set's revision and, as notices only join it when
+    # they start, by its size: that names it for the facets' cache
+    key = (request.app[keys.QUEUE].data_revision, code, len(items))
+    page = catalog_filter.select(items, query, settings.organization.name, request.app[portal_keys.FACETS], key)
     context = _context(request)
     heading = context["category_name"](code) if code else context["tr"](N_("信息公開目錄"))
     return aiohttp_jinja2.render_template(
@@ -165,6 +168,7 @@ def setup_portal(app: web.Application) -> None:
     from channels.portal import feeds, guide, sitemap
 
     app[portal_keys.SIMPLIFIED] = SimplifiedLive(maxsize=SIMPLIFIED_CACHE)
+    app[portal_keys.FACETS] = catalog_filter.Facets(app[keys.SETTINGS].tz)
     app.router.add_routes(routes)
     for module in (guide, feeds, sitemap):
         app.router.add_routes(module.routes)

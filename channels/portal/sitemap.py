@@ -42,11 +42,10 @@ def _pages(request: web.Request) -> list[str]:
 
 
 def _entries(request: web.Request, pages: list[str], record: list[LiveNotice]) -> Iterator[str]:
-    tz = request.app[keys.SETTINGS].tz
     yield from (f"<url><loc>{{base}}{escape(p)}</loc></url>\n" for p in pages)
     for n in sorted(record, key=lambda n: n.id):
-        day = n.live_since.astimezone(tz).date().isoformat()
-        yield f"<url><loc>{{base}}/notices/{n.id}</loc><lastmod>{day}</lastmod></url>\n"
+        # the UTC day: a W3C date needs no zone, and 100,000 zone conversions cost a second
+        yield f"<url><loc>{{base}}/notices/{n.id}</loc><lastmod>{n.live_since.date().isoformat()}</lastmod></url>\n"
 
 
 async def _write(request: web.Request, lines: Iterator[str]) -> web.StreamResponse:

@@ -167,7 +167,7 @@ def test_kind_and_validity_filters_read_the_meta_fields() -> None:
 
     def chosen(**q: str) -> list[int]:
         query = catalog_filter.parse(q.items())
-        return [n.id for n in catalog_filter.select(record, query, "本局", tz).items]
+        return [n.id for n in catalog_filter.select(record, query, "本局", catalog_filter.Facets(tz)).items]
 
     assert chosen(kind="rule") == [1]
     assert chosen(kind="normative") == [2]
