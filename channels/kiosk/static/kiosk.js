@@ -364,6 +364,8 @@ document.addEventListener('contextmenu', (event) => event.preventDefault());
 tick();
 setInterval(tick, 1000);
 showView('home');
+// Another language was chosen by a touch on the page before this one: count idle from now.
+if (config.lang !== config.default_lang) touched();
 live.start();
 
 // The service worker keeps the page, its assets and the last feed and catalog, so that a

@@ -98,6 +98,13 @@ async def test_language_button_in_chromium(live_server, browser, clock) -> None:
         await page.locator("#language").click()
         await expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
         assert "lang=" not in page.url
+        # the next person finds the kiosk in Traditional Chinese: idle_s without a touch
+        await page.locator("#language").click()
+        await expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+        await page.clock.fast_forward(95_000)  # idle_s is 90 by default
+        await expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+        await expect(page.locator("#card-title")).to_have_text(TITLE)
+        assert "lang=" not in page.url
         assert errors == []
         await context.close()
         # axe in each language
