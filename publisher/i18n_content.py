@@ -13,14 +13,18 @@ crawler walking the whole record cannot grow the cache past `maxsize` entries.
 
 from __future__ import annotations
 
+import gettext
 import threading
 from collections import OrderedDict
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from typing import Any
 
 import opencc
 from pydantic import BaseModel
 
+from publisher.domain.live import LiveNotice
+from publisher.domain.markup import render_body
 from publisher.domain.notices import NoticeIn
 
 # human-text fields of a revision; codes (category, locations, channels, priority) and
@@ -92,6 +96,58 @@ class SimplifiedCache:
             self.misses += 1
             self._items[key] = converted
             self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+        return converted
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class SimplifiedTranslations(gettext.NullTranslations):
+    """gettext for the portal's Simplified Chinese pages: the source text (Traditional
+    Chinese) converted with the same t2s as notice content. Labels are short and few,
+    so each is converted once and remembered."""
+
+    def gettext(self, message: str) -> str:
+        return _label(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return _label(msgid1 if n == 1 else msgid2)
+
+
+@lru_cache(maxsize=4096)
+def _label(message: str) -> str:
+    return to_simplified(message)
+
+
+class SimplifiedLive:
+    """A live notice as the zh-Hans portal shows it (every text field converted and the
+    body rendered again from the converted Markdown), per (notice id, revision), least
+    recently used dropped first. A revision never changes, so an entry never goes stale."""
+
+    def __init__(self, maxsize: int = 2048) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be at least 1")
+        self.maxsize = maxsize
+        self._items: OrderedDict[tuple[int, int], LiveNotice] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, notice: LiveNotice) -> LiveNotice:
+        key = (notice.id, notice.revision)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return found
+        content = simplified_notice(notice.content)
+        converted = replace(notice, content=content, body_html=render_body(content.body))
+        with self._lock:
+            self.misses += 1
+            self._items[key] = converted
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
         return converted

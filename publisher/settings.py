@@ -177,6 +177,33 @@ class Disclosure(Strict):
 
     calendar: CalendarConfig = CalendarConfig()
     requests: RequestIntake = RequestIntake()
+class DisclosureOffice(Strict):
+    """The office that answers for government information disclosure (the guide's
+    contact block, Art. 12)."""
+
+    name: Name = "江門市人力資源和社會保障局辦公室（政府信息公開）"
+    address: Name = "廣東省江門市蓬江區建設三路 28 號"
+    postcode: Annotated[str, Field(max_length=12, pattern=r"^[0-9A-Za-z -]*$")] = "529000"
+    hours: Name = "星期一至星期五 上午 8:30—12:00，下午 14:30—17:30（法定節假日除外）"
+    phone: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9+() -]+$")] = "0750-3500000"
+    fax: Annotated[str, Field(max_length=40, pattern=r"^[0-9+() -]*$")] = "0750-3500001"
+    email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = "xxgk@jiangmen.gov.cn"
+
+
+class Guide(Strict):
+    """The disclosure guide (/guide): how the catalog is arranged and how to obtain
+    information. Texts are written in Traditional Chinese like every label."""
+
+    arrangement: Annotated[str, Field(min_length=1, max_length=2000)] = (
+        "本目錄按信息類別編排，每條信息有唯一的索引號（機構代碼/年份-流水號），並列明發佈機構、"
+        "文號、成文日期、發佈日期、文件類型和效力。可按類別、年份、文件類型、效力和發佈機構篩選。")
+    proactive: Annotated[str, Field(min_length=1, max_length=2000)] = (
+        "主動公開的政府信息，自形成或變更之日起 20 個工作日內在本網站公開，並在辦事大廳的觸摸屏和"
+        "電子顯示屏發佈；公民、法人和其他組織可以隨時在本網站查閱、檢索和下載。")
+    on_request: Annotated[str, Field(min_length=1, max_length=2000)] = (
+        "需要本機關未主動公開的政府信息，可以向本機關提出政府信息公開申請：可在網上提交申請，"
+        "也可以書面形式當面遞交、郵寄或傳真。本機關自收到申請之日起 20 個工作日內答覆；"
+        "需要延長的，延長期限不超過 20 個工作日。")
 
 
 class Settings(BaseSettings):
@@ -202,6 +229,8 @@ class Settings(BaseSettings):
     devices: DeviceTimings = DeviceTimings()
     device: list[DeclaredDevice] = Field(default_factory=list, max_length=10_000)
     disclosure: Disclosure = Disclosure()
+    office: DisclosureOffice = DisclosureOffice()
+    guide: Guide = Guide()
 
     @field_validator("timezone")
     @classmethod

@@ -11,6 +11,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from channels.kiosk.catalog import KioskCatalog
     from channels.kiosk.fanout import Fanout
+    from channels.kiosk.language import Converted
     from channels.kiosk.page import Assets
 
 # The page's static files with their versioned URLs, and the service worker's body.
@@ -22,3 +23,5 @@ STREAMS: web.AppKey[set[asyncio.Task[object]]] = web.AppKey("kiosk_streams", set
 OPEN_STREAMS: web.AppKey[dict[str, int]] = web.AppKey("kiosk_open_streams", dict)
 CATALOG: web.AppKey[KioskCatalog] = web.AppKey("kiosk_catalog")
 FANOUT: web.AppKey[Fanout] = web.AppKey("kiosk_fanout")
+# feeds and catalogs converted to Simplified Chinese (channels/kiosk/language.py)
+CONVERTED: web.AppKey[Converted] = web.AppKey("kiosk_converted")

@@ -23,10 +23,12 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from channels.kiosk import keys as kiosk_keys
+from channels.kiosk import language as kiosk_language
 from channels.kiosk.profile import KioskProfile
 from channels.serve import device_for
 from publisher import keys
 from publisher.errors import ApiError
+from publisher.web import i18n
 
 STATIC = Path(__file__).parent / "static"
 DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as DeviceIn.id
@@ -116,6 +118,8 @@ async def page(request: web.Request) -> web.Response:
     # An index number as this bureau writes them, for the search hint.
     year = app[keys.CLOCK]().astimezone(settings.tz).year
     index_example = org.index_template.format(org_code=org.code, year=year, seq=1)
+    lang = kiosk_language.chosen(request)
+    tr = i18n.translations(lang).gettext
     config = {
         "device": device.id,
         "token": request.query.get("token", ""),
@@ -123,18 +127,29 @@ async def page(request: web.Request) -> web.Response:
         "orientation": profile.orientation,
         "poll_s": settings.devices.kiosk_poll_s,
         "timezone": settings.timezone,
-        "org": org.name,
-        "categories": [{"code": c.code, "name": c.name} for c in settings.catalog],
+        "org": tr(org.name),
+        "categories": [{"code": c.code, "name": tr(c.name)} for c in settings.catalog],
         "index_example": index_example,
+        # the language button (channels/kiosk/language.py)
+        "lang": lang,
+        "default_lang": kiosk_language.DEFAULT,
+        "date_locale": kiosk_language.DATE_LOCALES[lang],
+        "labels": kiosk_language.labels(lang),
     }
-    response = aiohttp_jinja2.render_template("kiosk/page.html", request, {
-        "org": org.name,
-        "hall": settings.location_name(device.location),
+    next_lang = kiosk_language.NEXT[lang]
+    context = {
+        "org": tr(org.name),
+        "lang": lang,
+        "next_lang": next_lang,
+        "next_name": kiosk_language.NAMES[next_lang],
+        "hall": tr(settings.location_name(device.location)),
         "static": assets.url(),
         "index_example": index_example,
         "config": json.dumps(config, ensure_ascii=False),
         "layout": profile.orientation if profile.orientation != "auto" else "",
-    })
+    }
+    with i18n.speaking(lang):
+        response = aiohttp_jinja2.render_template("kiosk/page.html", request, context)
     response.headers.update(PAGE_HEADERS)
     return response
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from aiohttp import web
 
 from channels.kiosk import keys as kiosk_keys
+from channels.kiosk import language as kiosk_language
 from channels.kiosk.catalog import KioskCatalog
 from channels.kiosk.fanout import Fanout
 from channels.kiosk.format import KioskChannel
@@ -40,6 +41,9 @@ async def feed(request: web.Request) -> web.Response:
     app = request.app
     now = app[keys.CLOCK]()
     device = await device_for(request, "kiosk", now=now)
+    if "lang=" in request.query_string:  # a kiosk switched to another language (language.py)
+        return await kiosk_language.serve_in(request, polled(request, "kiosk", device, now),
+                                             app[kiosk_keys.CONVERTED], "feed")
     return serve(request, polled(request, "kiosk", device, now))
 
 
@@ -49,6 +53,9 @@ async def catalog(request: web.Request) -> web.Response:
     app = request.app
     now = app[keys.CLOCK]()
     device = await device_for(request, "kiosk", now=now)
+    if "lang=" in request.query_string:
+        return await kiosk_language.serve_in(request, app[kiosk_keys.CATALOG].snapshot(device.location, now),
+                                             app[kiosk_keys.CONVERTED], "catalog")
     return serve(request, app[kiosk_keys.CATALOG].snapshot(device.location, now))
 
 
@@ -141,6 +148,7 @@ def setup_kiosk(app: web.Application) -> None:
     app[kiosk_keys.FANOUT] = fanout = Fanout()
     queue.listeners.add(fanout.changed)
     app[kiosk_keys.STREAMS] = set()
+    app[kiosk_keys.CONVERTED] = kiosk_language.Converted()
     app[kiosk_keys.OPEN_STREAMS] = {}
     app.on_shutdown.append(_end_streams)
     app.router.add_routes(routes)

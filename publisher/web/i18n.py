@@ -28,6 +28,8 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # babel locale names and the <html lang> of each language
 BABEL_LOCALES = {"zh-Hant": "zh_Hant_TW", "en": "en"}
 LANG_COOKIE = "publisher_lang"
+# The portal speaks Simplified Chinese as well (labels converted, see translations()).
+SIMPLIFIED = "zh-Hans"
 
 _current: ContextVar[str] = ContextVar("staff_language", default=DEFAULT)
 
@@ -39,6 +41,12 @@ def N_(message: str) -> str:
 
 @cache
 def translations(language: str) -> _gettext.NullTranslations:
+    if language == SIMPLIFIED:
+        # the portal's Simplified Chinese: every label is its zh-Hant source through
+        # OpenCC t2s (publisher.i18n_content), so there is no second catalog to keep
+        from publisher.i18n_content import SimplifiedTranslations
+
+        return SimplifiedTranslations()
     if language == DEFAULT or language not in LANGUAGES:
         return _gettext.NullTranslations()
     po = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
@@ -93,3 +101,9 @@ def install(env: Environment) -> None:
     """Give the shared jinja2 environment gettext that follows the current language
     (newstyle: `_("... %(name)s", name=x)` formats and escapes)."""
     env.install_gettext_callables(_gettext_now, _ngettext_now, newstyle=True)  # type: ignore[attr-defined]
+
+
+def use(language: str) -> None:
+    """Templates rendered from here to the end of the current task (one aiohttp request)
+    speak `language`: for handlers that cannot wrap their rendering in speaking()."""
+    _current.set(language)

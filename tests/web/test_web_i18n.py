@@ -24,11 +24,17 @@ CHANNELS = ROOT / "channels"
 
 def extracted() -> set[str]:
     """The staff pages' messages: publisher/web, plus each channel package's part of
-    the staff pages (its spec's labels and its templates/<name>/staff_*.html)."""
+    the staff pages (its spec's labels and its templates/<name>/staff_*.html), plus
+    the public portal (channels/portal: its modules and templates)."""
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": None}
     sources = [
         (WEB, [("**.py", "python"), ("**/templates/**.html", "jinja2")], {"**/templates/**.html"}),
         (CHANNELS, [("*/spec.py", "python"), ("*/templates/*/staff_*.html", "jinja2")], {"*/templates/*/staff_*.html"}),
+        # the public portal speaks the same catalog (channels/portal/language.py)
+        (CHANNELS / "portal", [("*.py", "python"), ("templates/portal/*.html", "jinja2")], {"templates/portal/*.html"}),
+        # and so does the kiosk page (its language button: channels/kiosk/language.py)
+        (CHANNELS / "kiosk", [("language.py", "python"), ("templates/kiosk/page.html", "jinja2")],
+         {"templates/kiosk/page.html"}),
     ]
     found = set()
     for folder, method_map, templates in sources:

@@ -2,13 +2,14 @@
 // a notice in full, the catalog by category, search. An emergency takes the whole
 // screen. Without network it keeps running on what it holds, drops each item when its
 // end passes, and says since when it is offline.
+import { pageIn, t } from './i18n.js';
 import { Live } from './live.js';
 import { el, ended, excerpt, facts, formatters, listItem, plainText, tags } from './view.js';
 
 const config = JSON.parse(document.body.dataset.config);
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
-const fmt = formatters(config.timezone);
+const fmt = formatters(config.timezone, config.date_locale);
 const VIEWS = ['home', 'detail', 'browse', 'search'];
 
 const state = {
@@ -42,8 +43,10 @@ const emergencies = () => (state.feed && state.feed.emergency ? rotation().filte
 const catalogItems = () => (state.catalog ? state.catalog.notices : []);
 const known = (id) => state.byId.has(id) || rotation().some((item) => item.notice_id === id);
 
+// Category names in the page's language (config.categories); the catalog's counts.
 function categories() {
-  if (state.catalog) return state.catalog.categories;
+  const named = new Map(config.categories.map((c) => [c.code, c.name]));
+  if (state.catalog) return state.catalog.categories.map((c) => ({ ...c, name: named.get(c.code) || c.name }));
   return config.categories.map((c) => ({ ...c, count: 0 }));
 }
 
@@ -77,12 +80,12 @@ function showCard(item, items) {
   card.classList.toggle('empty', !item);
   card.classList.toggle('is-urgent', Boolean(item && item.priority !== 'normal'));
   $('card-tags').replaceChildren(...(item ? tags(item, categoryName, Date.now()) : []));
-  $('card-title').textContent = item ? item.title : '目前沒有輪播中的公告';
-  $('card-lead').textContent = item ? excerpt(item.summary || '', 300) : '請輕觸下方「分類瀏覽」或「搜尋」，查看本大廳的全部公告。';
+  $('card-title').textContent = item ? item.title : t('目前沒有輪播中的公告');
+  $('card-lead').textContent = item ? excerpt(item.summary || '', 300) : t('請輕觸下方「分類瀏覽」或「搜尋」，查看本大廳的全部公告。');
   $('card-lead').hidden = !$('card-lead').textContent;
   $('card-text').textContent = item ? excerpt(plainText(item.body_html), 600) : '';
   $('card-text').hidden = !$('card-text').textContent;
-  $('card-meta').textContent = item ? [fmt.date(item.start), item.index_no && `索引號 ${item.index_no}`].filter(Boolean).join(' · ') : '';
+  $('card-meta').textContent = item ? [fmt.date(item.start), item.index_no && t('索引號 %(n)s', { n: item.index_no })].filter(Boolean).join(' · ') : '';
   $('card-hint').hidden = !item;
   $('counter').textContent = items.length ? `${state.index + 1} / ${items.length}` : '';
   const list = $('rotation-list');
@@ -190,14 +193,14 @@ function renderBrowse() {
   $('categories').replaceChildren(...all.map((c) => el('button', {
     type: 'button', className: 'category', 'aria-pressed': String(c.code === state.category),
     onclick: () => { state.category = c.code; renderBrowse(); },
-  }, el('span', { className: 'category-name' }, c.name), el('span', { className: 'category-count' }, `${c.count} 則`))));
+  }, el('span', { className: 'category-name' }, c.name), el('span', { className: 'category-count' }, t('%(n)s 則', { n: c.count })))));
   const items = catalogItems().filter((item) => item.category === state.category);
   const title = $('browse-title');
   title.hidden = !state.category;
-  title.textContent = `${categoryName(state.category)}（${items.length} 則）`;
+  title.textContent = `${categoryName(state.category)}（${t('%(n)s 則', { n: items.length })}）`;
   $('browse-list').replaceChildren(...(items.length
     ? items.map((item) => listItem(item, listOptions((it) => openDetail(it, 'browse'))))
-    : [el('li', { className: 'empty' }, state.catalog ? '此分類暫無公告' : '正在載入目錄…')]));
+    : [el('li', { className: 'empty' }, state.catalog ? t('此分類暫無公告') : t('正在載入目錄…'))]));
 }
 
 // -- search ---------------------------------------------------------------------------
@@ -225,13 +228,14 @@ function renderResults() {
   const hint = $('search-hint');
   const list = $('search-results');
   if (!state.results) {
-    hint.textContent = `可輸入標題或正文中的字詞、索引號（例如 ${config.index_example}）或文號。`;
+    hint.textContent = t('可輸入標題或正文中的字詞、索引號（例如 %(example)s）或文號。', { example: config.index_example });
     list.replaceChildren();
     return;
   }
   const { query, ids } = state.results;
   const items = ids.map((id) => state.byId.get(id)).filter(Boolean);
-  hint.textContent = items.length ? `找到 ${items.length} 則與「${query}」相關的公告` : `沒有找到與「${query}」相關的公告`;
+  hint.textContent = items.length ? t('找到 %(n)s 則與「%(q)s」相關的公告', { n: items.length, q: query })
+    : t('沒有找到與「%(q)s」相關的公告', { q: query });
   list.replaceChildren(...items.map((item) => listItem(item, listOptions((it) => openDetail(it, 'search')))));
 }
 
@@ -271,6 +275,7 @@ function setLarge(on) {
 
 // Nobody touched the screen for idle_s: back to the carousel, as the next person expects it.
 function rest() {
+  if (config.lang !== config.default_lang) window.location.replace(pageIn(config.default_lang));
   setLarge(false);
   $('q').value = '';
   state.results = null;
@@ -310,7 +315,7 @@ const live = new Live(config, {
   status(since) {
     const mark = $('offline');
     mark.hidden = !since;
-    mark.textContent = since ? `離線中 · 自 ${fmt.dateTime(since.toISOString())} 起` : '';
+    mark.textContent = since ? t('離線中 · 自 %(since)s 起', { since: fmt.dateTime(since.toISOString()) }) : '';
     root.dataset.online = since ? 'no' : 'yes';
   },
   gone() {
@@ -334,6 +339,7 @@ for (const button of document.querySelectorAll('.dock [data-view]')) {
   button.addEventListener('click', () => showView(button.dataset.view));
 }
 $('large-text').addEventListener('click', () => setLarge(!root.classList.contains('large')));
+$('language').addEventListener('click', () => window.location.assign(pageIn($('language').dataset.lang)));
 $('back').addEventListener('click', () => showView(state.back));
 $('page-up').addEventListener('click', () => page(-1));
 $('page-down').addEventListener('click', () => page(1));
@@ -358,6 +364,8 @@ document.addEventListener('contextmenu', (event) => event.preventDefault());
 tick();
 setInterval(tick, 1000);
 showView('home');
+// Another language was chosen by a touch on the page before this one: count idle from now.
+if (config.lang !== config.default_lang) touched();
 live.start();
 
 // The service worker keeps the page, its assets and the last feed and catalog, so that a

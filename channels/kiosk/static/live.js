@@ -14,7 +14,9 @@ export class Live {
   // handlers: feed(data), catalog(data), status(offlineSince: Date | null), gone()
   constructor(config, handlers) {
     this.base = `/kiosk/v1/${encodeURIComponent(config.device)}/`;
-    this.query = `?token=${encodeURIComponent(config.token)}`;
+    // feed and catalog in the page's language (channels/kiosk/language.py); the default asks none
+    this.query = `?token=${encodeURIComponent(config.token)}`
+      + (config.lang && config.lang !== config.default_lang ? `&lang=${encodeURIComponent(config.lang)}` : '');
     this.pollS = config.poll_s;
     this.handlers = handlers;
     this.etags = {};

@@ -2,6 +2,8 @@
 // Rule: every text a person wrote (title, summary, numbers, names) goes in as text
 // (textContent); only body_html, which the server has sanitised, goes in as HTML.
 
+import { t } from './i18n.js';
+
 const PRIORITY = { urgent: '重要', emergency: '緊急' };
 
 export function el(tag, props = {}, ...children) {
@@ -45,8 +47,8 @@ export function excerpt(text, limit) {
 
 export const ended = (item, now = Date.now()) => Boolean(item.end) && Date.parse(item.end) <= now;
 
-export function formatters(timeZone) {
-  const make = (options) => new Intl.DateTimeFormat('zh-Hant', { timeZone, ...options });
+export function formatters(timeZone, locale = 'zh-Hant') {
+  const make = (options) => new Intl.DateTimeFormat(locale, { timeZone, ...options });
   const date = make({ year: 'numeric', month: 'long', day: 'numeric' });
   const dateTime = make({ year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return {
@@ -60,8 +62,8 @@ export function formatters(timeZone) {
 export function tags(item, categoryName, now) {
   return [
     el('span', { className: 'tag' }, categoryName(item.category)),
-    PRIORITY[item.priority] ? el('span', { className: `tag ${item.priority}` }, PRIORITY[item.priority]) : null,
-    ended(item, now) ? el('span', { className: 'tag expired' }, '已過期') : null,
+    PRIORITY[item.priority] ? el('span', { className: `tag ${item.priority}` }, t(PRIORITY[item.priority])) : null,
+    ended(item, now) ? el('span', { className: 'tag expired' }, t('已過期')) : null,
   ].filter(Boolean);
 }
 
@@ -77,12 +79,13 @@ export function listItem(item, { categoryName, fmt, now, onOpen }) {
 // The facts of the public record, as the portal's metadata table shows them.
 export function facts(item, { fmt, org }) {
   const rows = [
-    ['索引號', item.index_no],
-    ['文號', item.doc_number],
-    ['發佈機構', item.issuing_org || org],
-    ['成文日期', item.issued_on ? fmt.date(`${item.issued_on}T12:00:00Z`) : null],
-    ['發佈日期', fmt.dateTime(item.published || item.start)],
-    ['有效期', item.end ? `${fmt.dateTime(item.start)} 至 ${fmt.dateTime(item.end)}` : `${fmt.dateTime(item.start)} 起`],
+    [t('索引號'), item.index_no],
+    [t('文號'), item.doc_number],
+    [t('發佈機構'), item.issuing_org || org],
+    [t('成文日期'), item.issued_on ? fmt.date(`${item.issued_on}T12:00:00Z`) : null],
+    [t('發佈日期'), fmt.dateTime(item.published || item.start)],
+    [t('有效期'), item.end ? t('%(start)s 至 %(end)s', { start: fmt.dateTime(item.start), end: fmt.dateTime(item.end) })
+      : t('%(start)s 起', { start: fmt.dateTime(item.start) })],
   ];
   return rows.filter(([, value]) => value).flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]);
 }

@@ -140,7 +140,7 @@ async def test_page_weight_and_nothing_external(client, staff, helpers) -> None:
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.IGNORECASE), url
         if url.endswith(".css"):
             assert "@import" not in text and "url(" not in text, url  # no fonts or images fetched from CSS
-    assert {u.rsplit("/", 1)[1] for u in seen} == {"kiosk.js", "live.js", "view.js", "kiosk.css"}
+    assert {u.rsplit("/", 1)[1] for u in seen} == {"kiosk.js", "live.js", "view.js", "i18n.js", "kiosk.css"}
     sw = await (await client.get("/kiosk/k1/sw.js")).read()
     assert total + len(sw) < PAGE_BUDGET, total + len(sw)
     for url in shell.urls:
