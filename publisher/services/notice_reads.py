@@ -60,6 +60,16 @@ def pending_of(rev: Any | None, approvals: dict[int, Any]) -> Pending | None:
     )
 
 
+# Revisions stored before these meta fields existed read as their defaults.
+_META_DEFAULTS = {"doc_kind": "other", "validity": "in_force", "repealed_on": None}
+
+
+def with_meta_defaults(meta: Any) -> Any:
+    if not isinstance(meta, dict):
+        return meta
+    return {**_META_DEFAULTS, **meta}
+
+
 class NoticeReader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -93,6 +103,7 @@ class NoticeReader:
             "revision": newest.number,
         }
         out.update(newest.content)
+        out["meta"] = with_meta_defaults(out.get("meta"))
         out["review"] = self._review(pending, approvals.get(pending.id, {}) if pending else {}, names)
         out.update(
             created_by=names.get(row.created_by),

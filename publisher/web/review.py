@@ -30,7 +30,11 @@ FIELDS = (
     ("category", N_("目錄類別")), ("channels", N_("發布管道")), ("locations", N_("地點")), ("priority", N_("優先級")),
     ("schedule", N_("排程")), ("meta.doc_number", N_("文號")), ("meta.issuing_org", N_("發文機關")),
     ("meta.issued_on", N_("成文日期")), ("meta.keywords", N_("關鍵詞")),
+    ("meta.doc_kind", N_("文件類型")), ("meta.validity", N_("效力狀態")), ("meta.repealed_on", N_("廢止日期")),
 )
+# Codes of meta.doc_kind and meta.validity as the reviewer reads them.
+META_NAMES = {"rule": N_("規章"), "normative": N_("行政規範性文件"), "other": N_("其他"),
+              "in_force": N_("現行有效"), "repealed": N_("已廢止")}
 
 
 def _as_text(request: web.Request, content: dict[str, Any] | None, name: str, t: Translator,
@@ -42,6 +46,9 @@ def _as_text(request: web.Request, content: dict[str, Any] | None, name: str, t:
     meta = content.get("meta") or {}
     if name.startswith("meta."):
         value = meta.get(name[5:])
+        if name in ("meta.doc_kind", "meta.validity"):
+            value = value or ("other" if name == "meta.doc_kind" else "in_force")
+            return t(META_NAMES[value]) if value in META_NAMES else str(value)
         return "、".join(value) if isinstance(value, list) else (value or "")
     value = content.get(name)
     if name == "category":
