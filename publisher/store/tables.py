@@ -211,3 +211,10 @@ request_events = Table(
     Column("details", JSON, nullable=False),
     Index("ix_request_events_request", "request_id", "id"),
 )
+
+# --- imports (migration 0003): historical records and what review confirmed.
+# When a notice came in by `publisher import notices` (null: written through review).
+notices.append_column(Column("imported_at", UTCDateTime, nullable=True))
+# What an event records beyond its comment: an import's source line, the personal-data
+# and secrecy flags a reviewer confirmed when approving.
+events.append_column(Column("details", JSON, nullable=True))
