@@ -182,6 +182,8 @@ class NoticeReader:
                 "step": r.step + 1 if r.step is not None else None,
                 "step_name": chain[r.step].name if r.step is not None and r.step < len(chain) else None,
                 "comment": r.comment,
+                # what the event recorded besides: an import's source line, the flags confirmed at approval
+                "details": r.details,
             }
             for r in rows
         ]
