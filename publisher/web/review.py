@@ -10,6 +10,7 @@ from publisher import keys
 from publisher.domain.errors import DomainError
 from publisher.errors import ApiError, as_api
 from publisher.web import diff, forms
+from publisher.web.flags import flag_rows
 from publisher.web.i18n import N_, Translator
 from publisher.web.notices import names, notice_id, schedule_words
 from publisher.web.pages import (
@@ -90,6 +91,9 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
     app = request.app
     service = app[keys.NOTICES]
     notice, history = await service.with_history(nid)
+    flags: dict[str, Any] = {}
+    if notice["pending_revision"] is not None:  # the same scan approval runs
+        flags = (await service.revision_flags(nid, notice["pending_revision"]["revision"]))[1].as_dict()
     live = app[keys.QUEUE].live.get(nid)
     live_content = live.content.model_dump(mode="json", by_alias=True) if live is not None else None
     labels = names(request)
@@ -97,7 +101,8 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
     return await render(request, "staff/review.html", {
         "notice": notice, "history": history, "submitted": submitted, "live": live,
         "rows": comparison(request, live_content, notice, labels),
-        "comment": "", "errors": {}, "alert": None, **labels, **extra,
+        "comment": "", "errors": {}, "alert": None, "flags": flags,
+        "flag_rows": flag_rows(flags, translator(request)), **labels, **extra,
     }, status=status)
 
 
@@ -127,8 +132,9 @@ async def decide(request: web.Request) -> web.StreamResponse:
     t = translator(request)
     try:
         if action == "approve":
-            notice = await service.approve(who(request), nid, {"revision": revision, "comment": comment or None},
-                                           app[keys.CLOCK]())
+            body: dict[str, Any] = {"revision": revision, "comment": comment or None,
+                                    "confirm_flags": data.get("confirm_flags") == "1"}
+            notice = await service.approve(who(request), nid, body, app[keys.CLOCK]())
             done = "published" if notice["status"] == "live" and not notice["pending_revision"] else "approved"
         elif action == "reject":
             await service.reject(who(request), nid, {"revision": revision, "reason": comment}, app[keys.CLOCK]())
@@ -141,7 +147,9 @@ async def decide(request: web.Request) -> web.StreamResponse:
         errors: dict[str, str] = {}
         alert = None
         first = err.details[0] if err.status == 422 and err.details else {}
-        if first.get("field") in ("reason", "comment"):
+        if err.code == "flags_not_confirmed":
+            errors["confirm_flags"] = t("這個版本可能含有個人資料或保密標記：請逐項核對，勾選確認後再核准。")
+        elif first.get("field") in ("reason", "comment"):
             missing = action == "reject" and first.get("type") in ("string_too_short", "missing")
             errors["comment"] = t("退回時請寫明原因。") if missing else forms.localize(first, "comment", t)
         else:
