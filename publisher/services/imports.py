@@ -82,8 +82,8 @@ def parse_all(lines: Iterable[str], settings: Settings, channels: Sequence[str],
 
 
 def _same(record: ImportedNotice, row: Any) -> bool:
-    return (row.content == record.content and row.status == record.status
-            and row.first_live_at == record.published_at and row.withdrawn_at == record.withdrawn_at)
+    return bool(row.content == record.content and row.status == record.status
+                and row.first_live_at == record.published_at and row.withdrawn_at == record.withdrawn_at)
 
 
 async def _new_records(conn: AsyncConnection, parsed: list[ImportedNotice]) -> list[ImportedNotice]:

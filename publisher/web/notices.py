@@ -21,8 +21,8 @@ from publisher.errors import ApiError, as_api, from_validation
 from publisher.http.json_io import json_response
 from publisher.http.params import path_id
 from publisher.remote import client_address
-from publisher.services.notice_reads import STATUSES
 from publisher.services import review_flags
+from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
 from publisher.web.flags import MASKABLE, flag_rows
 from publisher.web.i18n import N_
