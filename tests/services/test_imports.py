@@ -196,3 +196,21 @@ def test_the_command_reports_the_bad_line_and_exits_non_zero(tmp_path: Path, dat
     assert done.returncode == 0 and "imported 5 (4 live, 1 withdrawn), unchanged 0" in done.stdout, done.stderr
     again = run_cli(str(good))
     assert again.returncode == 0 and "imported 0 (0 live, 0 withdrawn), unchanged 5" in again.stdout
+
+
+async def test_by_names_the_account_recorded(client, staff) -> None:
+    from publisher.errors import ApiError
+
+    app = client.server.app
+    args = (app[keys.DB], app[keys.SETTINGS], app[keys.CHANNELS].names)
+    with pytest.raises(ApiError) as caught:
+        await import_notices(*args, lines(record(1)), "h.jsonl", app[keys.CLOCK](), by="nobody")
+    assert caught.value.status == 422 and "--by: no staff account named 'nobody'" in caught.value.message
+    assert await counts(client) == (0, 0, 0)
+    await import_notices(*args, lines(record(1)), "h.jsonl", app[keys.CLOCK](), by="boss")
+    listed = await (await client.get("/api/v1/notices", headers=staff["ed"])).json()
+    nid = listed["items"][0]["id"]
+    history = await (await client.get(f"/api/v1/notices/{nid}/history", headers=staff["ed"])).json()
+    assert [(e["action"], e["actor"]) for e in history["events"]] == [("import", "boss")]
+    assert history["events"][0]["details"] == {"source": "h.jsonl", "line": 1, "status": "live",
+                                               "published_at": "2011-03-01T16:00:00+00:00", "withdrawn_at": None}
