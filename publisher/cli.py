@@ -1,4 +1,5 @@
-"""The `publisher` command: serve, user add, user passwd, device add, db upgrade, purge-requests."""
+"""The `publisher` command: serve, user add, user passwd, device add, db upgrade, purge-requests,
+import notices."""
 
 from __future__ import annotations
 
@@ -62,6 +63,13 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
                            "reply) of requests answered before DATE; the counts stay for the yearly report")
     purge.add_argument("--before", required=True, metavar="DATE", help="a day, YYYY-MM-DD")
     purge.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+    imports = sub.add_parser("import", help="bring historical records in").add_subparsers(dest="action", required=True)
+    import_notices = imports.add_parser(
+        "notices", help="notices as published, one JSON object a line (docs/imports.md); all or nothing")
+    import_notices.add_argument("file", help="a JSON Lines file (UTF-8)")
+    import_notices.add_argument("--dry-run", action="store_true", help="check every line and count; write nothing")
+    import_notices.add_argument("--by", help="the staff account to record the import under (default: importer)")
+    import_notices.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     return parser
 
 
@@ -173,6 +181,29 @@ def _purge_requests(settings: Settings, channels: ChannelRegistry, args: argpars
     return 0
 
 
+def _import_notices(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from publisher.domain.imports import ImportLineError
+    from publisher.services.imports import import_notices
+
+    path = Path(args.file)
+
+    async def work(s: Any) -> Any:
+        with path.open(encoding="utf-8-sig", newline="") as lines:  # a BOM from a spreadsheet is dropped
+            return await import_notices(s.db, settings, list(channels.names), lines, path.name,
+                                        datetime.now(timezone.utc), by=args.by, dry_run=args.dry_run)
+
+    try:
+        report = asyncio.run(_with_services(settings, channels, work))
+    except ImportLineError as exc:
+        return _fail(f"{path.name} line {exc.line}: {exc.field}: {exc.message}; nothing was imported", 1)
+    except UnicodeDecodeError as exc:
+        return _fail(f"{path.name} is not UTF-8 ({exc.reason} at byte {exc.start}); nothing was imported", 1)
+    print(report.summary())
+    return 0
+
+
 def _serve(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from publisher.app import create_app, freeze_heap
 
@@ -204,6 +235,8 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
             return _device_add(settings, channels, args)
         if args.command == "purge-requests":
             return _purge_requests(settings, channels, args)
+        if args.command == "import":
+            return _import_notices(settings, channels, args)
         return _db_upgrade(settings, channels)
     except ConfigError as exc:
         return _fail(str(exc))

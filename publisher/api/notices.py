@@ -104,3 +104,14 @@ async def review_queue(request: web.Request) -> web.Response:
     who = await require_staff(request)
     items = await request.app[keys.NOTICES].review_queue(who)
     return json_response({"items": items})
+
+
+@routes.get("/api/v1/notices/{id}/flags")
+async def flags(request: web.Request) -> web.Response:
+    """Personal data and secrecy marks in a revision (`?revision=N`; default the pending
+    one, else the live one): what approving it needs confirm_flags for."""
+    await require_staff(request)
+    number = int_param(request, "revision", None, 1, 2**31 - 1)
+    nid = notice_id(request)
+    revision, found = await request.app[keys.NOTICES].revision_flags(nid, number)
+    return json_response({"notice": nid, "revision": revision, **found.as_dict()})

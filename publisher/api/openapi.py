@@ -111,6 +111,10 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
             "An author withdraws their revision from review; an edit then makes a new revision", "Recall")},
         "/api/v1/notices/{id}/withdraw": {**with_id, "post": _op("Take the notice off every channel", "Reason")},
         "/api/v1/notices/{id}/history": {**with_id, "get": _op("Append-only events")},
+        "/api/v1/notices/{id}/flags": {**with_id, "get": _op(
+            "Personal data and secrecy marks in a revision (approving it needs confirm_flags)", params=[
+                _q("revision", "a revision number (default: the pending one, else the live one)",
+                   {"type": "integer", "minimum": 1})])},
         "/api/v1/review-queue": {"get": _op("Revisions waiting for a step the caller may approve")},
         "/api/v1/live": {"get": _op("The rotation a device would show at an instant", params=[
             _q("channel", " or ".join(channels.names)), _q("device", "device id"),

@@ -23,6 +23,10 @@ MAX_CHANNELS = 20
 PRIORITY_RANK: dict[str, int] = {"normal": 0, "urgent": 1, "emergency": 2}
 
 Keyword = Annotated[str, Field(min_length=1, max_length=50)]
+# What kind of document a notice is (table 2 of the yearly report counts rules and
+# normative documents) and whether it is still in force.
+DocKind = Literal["rule", "normative", "other"]
+Validity = Literal["in_force", "repealed"]
 
 
 def _known_channel(value: str, info: ValidationInfo) -> str:
@@ -41,6 +45,24 @@ class NoticeMeta(BaseModel):
     issuing_org: Annotated[str, Field(max_length=200)] | None = None
     issued_on: date | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=50)
+    doc_kind: DocKind = "other"
+    validity: Validity = "in_force"
+    # Checked even when absent (validate_default), so that a repealed document without
+    # its date is refused naming meta.repealed_on.
+    repealed_on: date | None = Field(default=None, validate_default=True)
+
+    @field_validator("repealed_on")
+    @classmethod
+    def _repealed_on_with_repeal(cls, value: date | None, info: ValidationInfo) -> date | None:
+        validity = info.data.get("validity")
+        if validity == "repealed" and value is None:
+            raise ValueError("required when validity is repealed")
+        if validity == "in_force" and value is not None:
+            raise ValueError("only a repealed document has a repeal date (set validity to repealed)")
+        issued = info.data.get("issued_on")
+        if value is not None and issued is not None and value < issued:
+            raise ValueError("must not be before issued_on")
+        return value
 
     @field_validator("doc_number", "issuing_org")
     @classmethod

@@ -60,6 +60,16 @@ def pending_of(rev: Any | None, approvals: dict[int, Any]) -> Pending | None:
     )
 
 
+# Revisions stored before these meta fields existed read as their defaults.
+_META_DEFAULTS = {"doc_kind": "other", "validity": "in_force", "repealed_on": None}
+
+
+def with_meta_defaults(meta: Any) -> Any:
+    if not isinstance(meta, dict):
+        return meta
+    return {**_META_DEFAULTS, **meta}
+
+
 class NoticeReader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -93,6 +103,7 @@ class NoticeReader:
             "revision": newest.number,
         }
         out.update(newest.content)
+        out["meta"] = with_meta_defaults(out.get("meta"))
         out["review"] = self._review(pending, approvals.get(pending.id, {}) if pending else {}, names)
         out.update(
             created_by=names.get(row.created_by),
@@ -171,6 +182,8 @@ class NoticeReader:
                 "step": r.step + 1 if r.step is not None else None,
                 "step_name": chain[r.step].name if r.step is not None and r.step < len(chain) else None,
                 "comment": r.comment,
+                # what the event recorded besides: an import's source line, the flags confirmed at approval
+                "details": r.details,
             }
             for r in rows
         ]

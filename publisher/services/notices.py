@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,7 +22,7 @@ from publisher.domain.notices import NoticeIn
 from publisher.domain.schedule import check_evaluates
 from publisher.domain.text import PlainText
 from publisher.errors import ApiError, forbidden, from_validation, not_found
-from publisher.services import audit
+from publisher.services import audit, review_flags
 from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
 from publisher.services.users import Principal
 from publisher.settings import Settings
@@ -49,6 +49,9 @@ class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     revision: int = RevisionNo
     comment: PlainText | None = Field(default=None, max_length=2000)
+    # The reviewer checked the revision's personal-data and secrecy flags and confirms
+    # they may be published; required when there are any (409 flags_not_confirmed).
+    confirm_flags: StrictBool = False
 
 
 class Rejection(Reason):
@@ -79,6 +82,9 @@ class NoticeService:
         # The registered channels' names (default: the built-in ones); a notice names some.
         self.channels = tuple(channels) if channels is not None else builtin_registry().names
         self.listeners: list[ChangeListener] = []
+        # Lookups of a revision's attachment names (registered by the attachments
+        # module), scanned for personal data with the revision's texts.
+        self.attachment_names: list[review_flags.AttachmentNames] = []
 
     def parse_notice(self, data: Any) -> NoticeIn:
         context = {"catalog": self.settings.catalog_codes, "locations": self.settings.location_codes,
@@ -117,6 +123,26 @@ class NoticeService:
         the caller's review."""
         async with self.db.read() as conn:
             return await self.reader.my_work(conn, who), await self.reader.review_queue(conn, who)
+
+    async def revision_flags(self, notice_id: int, number: int | None = None) -> tuple[int, review_flags.RevisionFlags]:
+        """Personal data and secrecy marks in a revision (default: the pending one, else
+        the live one) and its attachment names: (revision number, flags)."""
+        async with self.db.read() as conn:
+            row = (await conn.execute(select(notices).where(notices.c.id == notice_id))).first()
+            if row is None:
+                raise not_found(f"notice {notice_id}")
+            query = select(revisions).where(revisions.c.notice_id == notice_id)
+            if number is not None:
+                query = query.where(revisions.c.number == number)
+            else:
+                query = query.where(revisions.c.id == (row.pending_revision_id or row.live_revision_id))
+            rev = (await conn.execute(query)).first()
+            if rev is None:
+                raise not_found(f"revision {number} of notice {notice_id}")
+            names: list[str] = []
+            for lookup in self.attachment_names:
+                names.extend(await lookup(conn, notice_id, rev.number))
+        return rev.number, await review_flags.scan(rev.content, names)
 
     # -- writes ----------------------------------------------------------------
     async def create(self, who: Principal, data: Any, now: datetime) -> dict[str, Any]:
@@ -188,11 +214,24 @@ class NoticeService:
     async def approve(self, who: Principal, notice_id: int, data: Any, now: datetime) -> dict[str, Any]:
         body = parse(Approval, {} if data is None else data)
         comment = body.comment
+        # Scanned before the write transaction (the scan runs in its own pool): a revision
+        # once submitted is frozen, and check_approve below makes sure the revision
+        # waiting is the one named, so these are the flags of what is approved.
+        try:
+            _number, flags = await self.revision_flags(notice_id, body.revision)
+        except ApiError as err:
+            if err.status != 404:
+                raise
+            flags = review_flags.RevisionFlags({})  # no such revision: check_approve says why
         async with self.db.write() as conn:
             row, rev, pending = await self._lock(conn, notice_id)
             last = workflow.check_approve(self.chain, row.status, pending, who.id, who.roles, body.revision)
+            if flags.flagged and not body.confirm_flags:
+                raise review_flags.not_confirmed(flags)
             step = rev.current_step
-            await _event(conn, notice_id, rev.id, rev.number, who, now, "approve", step, comment, rev.review_round)
+            details = {"flags_confirmed": flags.listed()} if flags.flagged else None
+            await _event(conn, notice_id, rev.id, rev.number, who, now, "approve", step, comment, rev.review_round,
+                         details)
             if last:
                 content = NoticeIn.model_validate(rev.content)
                 # Evaluated from the real start it will have (first live, else now) before it goes live.
@@ -335,11 +374,12 @@ async def _event(
     step: int | None = None,
     comment: str | None = None,
     review_round: int | None = None,
+    details: dict[str, Any] | None = None,
 ) -> None:
     await conn.execute(
         insert(events).values(
             notice_id=notice_id, revision_id=revision_id, revision_number=revision_number, actor_id=who.id,
-            at=now, action=action, step=step, comment=comment, review_round=review_round,
+            at=now, action=action, step=step, comment=comment, review_round=review_round, details=details,
         )
     )
 

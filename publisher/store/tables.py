@@ -224,3 +224,9 @@ request_submissions = Table(
     Column("count", Integer, nullable=False),
     Column("window_start", UTCDateTime, nullable=False),
 )
+# --- imports (migration 0003): historical records and what review confirmed.
+# When a notice came in by `publisher import notices` (null: written through review).
+notices.append_column(Column("imported_at", UTCDateTime, nullable=True))
+# What an event records beyond its comment: an import's source line, the personal-data
+# and secrecy flags a reviewer confirmed when approving.
+events.append_column(Column("details", JSON, nullable=True))

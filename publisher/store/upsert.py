@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table
+from sqlalchemy import CursorResult, Table, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -38,3 +38,20 @@ def inserted_id(result: CursorResult[Any]) -> int:
     if key is None:
         raise RuntimeError("the INSERT reported no primary key")
     return cast(int, key[0])
+
+
+async def reserve_ids(conn: AsyncConnection, table: Table, count: int) -> list[int]:
+    """`count` new primary keys of `table` (an integer `id`), for a batch insert that must
+    link rows to each other without a RETURNING per row. PostgreSQL: taken from the
+    column's sequence. SQLite: the ones after the largest, which only holds inside a write
+    transaction (BEGIN IMMEDIATE: nobody else can insert meanwhile)."""
+    if count <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        rows = await conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count},
+        )
+        return [int(r[0]) for r in rows]
+    top = (await conn.execute(select(func.max(table.c.id)))).scalar() or 0
+    return list(range(int(top) + 1, int(top) + 1 + count))

@@ -24,7 +24,7 @@ from publisher.web.i18n import N_, Translator
 
 TEXT_FIELDS = ("title", "summary", "body", "category", "priority", "led_text", "schedule.start", "schedule.end",
                "schedule.rrule", "schedule.duration", "schedule.dwell_s", "meta.doc_number", "meta.issuing_org",
-               "meta.issued_on", "meta.keywords")
+               "meta.issued_on", "meta.keywords", "meta.doc_kind", "meta.validity", "meta.repealed_on")
 LIST_FIELDS = ("channels", "locations")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 _KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
@@ -80,7 +80,7 @@ def blank_form(categories: list[str], issuing_org: str = "", channels: Sequence[
     """An empty notice: every channel ticked, every location (none ticked)."""
     return NoticeForm(
         values={"priority": "normal", "schedule.dwell_s": "10", "category": categories[0] if categories else "",
-                "meta.issuing_org": issuing_org},
+                "meta.issuing_org": issuing_org, "meta.doc_kind": "other", "meta.validity": "in_force"},
         lists={"channels": list(channels), "locations": []},
     )
 
@@ -136,6 +136,9 @@ def from_notice(notice: dict[str, Any], tz: ZoneInfo) -> NoticeForm:
         "meta.issuing_org": meta.get("issuing_org") or "",
         "meta.issued_on": meta.get("issued_on") or "",
         "meta.keywords": "、".join(meta.get("keywords") or []),
+        "meta.doc_kind": meta.get("doc_kind") or "other",
+        "meta.validity": meta.get("validity") or "in_force",
+        "meta.repealed_on": meta.get("repealed_on") or "",
     }
     daily = [DailyRow(days=list(w["days"]), from_=w["from"], to=w["to"]) for w in schedule.get("daily") or []]
     return NoticeForm(values=values, lists={"channels": list(notice.get("channels") or []),
@@ -205,6 +208,10 @@ def to_notice_in(form: NoticeForm, tz: ZoneInfo) -> Converted:
     keywords = [k for k in _KEYWORD_SPLIT.split(v.get("meta.keywords", "")) if k]
     if keywords:
         meta["keywords"] = keywords
+    for name in ("doc_kind", "validity", "repealed_on"):  # blank: the model's default
+        text = v.get(f"meta.{name}", "").strip()
+        if text:
+            meta[name] = text
     data["meta"] = meta
     return Converted(data, errors, rows)
 

@@ -21,8 +21,10 @@ from publisher.errors import ApiError, as_api, from_validation
 from publisher.http.json_io import json_response
 from publisher.http.params import path_id
 from publisher.remote import client_address
+from publisher.services import review_flags
 from publisher.services.notice_reads import STATUSES
 from publisher.web import forms
+from publisher.web.flags import MASKABLE, flag_rows
 from publisher.web.i18n import N_
 from publisher.web.pages import explain, form, render, see_other, staff_page, translator, who
 
@@ -32,7 +34,7 @@ PRIORITIES = ("normal", "urgent", "emergency")
 PRIORITY_NAMES = {"normal": N_("一般"), "urgent": N_("重要"), "emergency": N_("緊急")}
 STATUS_NAMES = {"draft": N_("草稿"), "in_review": N_("審核中"), "live": N_("已發布"), "withdrawn": N_("已撤回")}
 ACTION_NAMES = {"create": N_("建立"), "edit": N_("編輯"), "submit": N_("送審"), "approve": N_("核准"),
-                "reject": N_("退回"), "publish": N_("發布"), "withdraw": N_("撤回")}
+                "reject": N_("退回"), "publish": N_("發布"), "withdraw": N_("撤回"), "import": N_("匯入")}
 DONE = {"saved": N_("草稿已儲存。"), "submitted": N_("已送審，等待審核。"),
         "withdrawn": N_("公告已撤回，已從所有管道移除。"), "approved": N_("已核准。"),
         "rejected": N_("已退回給作者。"), "published": N_("已核准並發布。"),
@@ -269,4 +271,13 @@ async def preview(request: web.Request) -> web.StreamResponse:
     for spec in app[keys.CHANNELS]:
         if spec.preview_data is not None:
             answer.update(spec.preview_data(app, draft))
+    answer.update(await _flags_preview(the_form, data, t))
     return json_response(answer)
+
+
+async def _flags_preview(the_form: forms.NoticeForm, data: dict[str, Any], t: Any) -> dict[str, Any]:
+    """Personal data and secrecy marks in what was typed (the scan review and approval
+    run), and each text field with its personal data masked, for the mask button."""
+    flags = (await review_flags.scan(data)).as_dict()
+    masked = await review_flags.masked({name: the_form.get(name) for name in MASKABLE}) if flags["flagged"] else {}
+    return {"flags": {"count": flags["count"], "rows": flag_rows(flags, t)}, "masked": masked}

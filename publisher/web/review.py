@@ -10,6 +10,7 @@ from publisher import keys
 from publisher.domain.errors import DomainError
 from publisher.errors import ApiError, as_api
 from publisher.web import diff, forms
+from publisher.web.flags import flag_rows
 from publisher.web.i18n import N_, Translator
 from publisher.web.notices import names, notice_id, schedule_words
 from publisher.web.pages import (
@@ -30,7 +31,11 @@ FIELDS = (
     ("category", N_("目錄類別")), ("channels", N_("發布管道")), ("locations", N_("地點")), ("priority", N_("優先級")),
     ("schedule", N_("排程")), ("meta.doc_number", N_("文號")), ("meta.issuing_org", N_("發文機關")),
     ("meta.issued_on", N_("成文日期")), ("meta.keywords", N_("關鍵詞")),
+    ("meta.doc_kind", N_("文件類型")), ("meta.validity", N_("效力狀態")), ("meta.repealed_on", N_("廢止日期")),
 )
+# Codes of meta.doc_kind and meta.validity as the reviewer reads them.
+META_NAMES = {"rule": N_("規章"), "normative": N_("行政規範性文件"), "other": N_("其他"),
+              "in_force": N_("現行有效"), "repealed": N_("已廢止")}
 
 
 def _as_text(request: web.Request, content: dict[str, Any] | None, name: str, t: Translator,
@@ -42,6 +47,9 @@ def _as_text(request: web.Request, content: dict[str, Any] | None, name: str, t:
     meta = content.get("meta") or {}
     if name.startswith("meta."):
         value = meta.get(name[5:])
+        if name in ("meta.doc_kind", "meta.validity"):
+            value = value or ("other" if name == "meta.doc_kind" else "in_force")
+            return t(META_NAMES[value]) if value in META_NAMES else str(value)
         return "、".join(value) if isinstance(value, list) else (value or "")
     value = content.get(name)
     if name == "category":
@@ -83,6 +91,9 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
     app = request.app
     service = app[keys.NOTICES]
     notice, history = await service.with_history(nid)
+    flags: dict[str, Any] = {}
+    if notice["pending_revision"] is not None:  # the same scan approval runs
+        flags = (await service.revision_flags(nid, notice["pending_revision"]["revision"]))[1].as_dict()
     live = app[keys.QUEUE].live.get(nid)
     live_content = live.content.model_dump(mode="json", by_alias=True) if live is not None else None
     labels = names(request)
@@ -90,7 +101,8 @@ async def review_page(request: web.Request, nid: int, status: int = 200, **extra
     return await render(request, "staff/review.html", {
         "notice": notice, "history": history, "submitted": submitted, "live": live,
         "rows": comparison(request, live_content, notice, labels),
-        "comment": "", "errors": {}, "alert": None, **labels, **extra,
+        "comment": "", "errors": {}, "alert": None, "flags": flags,
+        "flag_rows": flag_rows(flags, translator(request)), **labels, **extra,
     }, status=status)
 
 
@@ -120,8 +132,9 @@ async def decide(request: web.Request) -> web.StreamResponse:
     t = translator(request)
     try:
         if action == "approve":
-            notice = await service.approve(who(request), nid, {"revision": revision, "comment": comment or None},
-                                           app[keys.CLOCK]())
+            body: dict[str, Any] = {"revision": revision, "comment": comment or None,
+                                    "confirm_flags": data.get("confirm_flags") == "1"}
+            notice = await service.approve(who(request), nid, body, app[keys.CLOCK]())
             done = "published" if notice["status"] == "live" and not notice["pending_revision"] else "approved"
         elif action == "reject":
             await service.reject(who(request), nid, {"revision": revision, "reason": comment}, app[keys.CLOCK]())
@@ -134,7 +147,9 @@ async def decide(request: web.Request) -> web.StreamResponse:
         errors: dict[str, str] = {}
         alert = None
         first = err.details[0] if err.status == 422 and err.details else {}
-        if first.get("field") in ("reason", "comment"):
+        if err.code == "flags_not_confirmed":
+            errors["confirm_flags"] = t("這個版本可能含有個人資料或保密標記：請逐項核對，勾選確認後再核准。")
+        elif first.get("field") in ("reason", "comment"):
             missing = action == "reject" and first.get("type") in ("string_too_short", "missing")
             errors["comment"] = t("退回時請寫明原因。") if missing else forms.localize(first, "comment", t)
         else:

@@ -57,7 +57,8 @@ async def test_the_form_saves_what_the_api_would(client, staff) -> None:
     }
     assert notice["locations"] == ["hall-market"] and notice["priority"] == "urgent"
     assert notice["meta"] == {"doc_number": "江人社〔2026〕12號", "issuing_org": None, "issued_on": "2026-11-30",
-                              "keywords": ["招聘", "就業"]}
+                              "keywords": ["招聘", "就業"], "doc_kind": "other", "validity": "in_force",
+                              "repealed_on": None}
     # the edit form shows it again, in local time, with the recurrence in words
     html = await (await client.get(location)).text()
     assert "草稿已儲存。" in html

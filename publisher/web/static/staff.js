@@ -189,6 +189,8 @@
       })
       .then(function (data) {
         if (mine !== sequence) { return; }
+        /* other parts of the editor (editor_flags.js) read the same answer */
+        form.dispatchEvent(new CustomEvent("preview:data", { detail: { data: data, sent: body } }));
         /* cleaned by the server, as the portal and kiosks show it */
         pvBody.innerHTML = data.body_html;
         showKiosk(data);

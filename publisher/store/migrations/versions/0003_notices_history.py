@@ -16,8 +16,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # placeholder: filled by the work that owns it
+    # When a notice came in by `publisher import notices` (null: written here).
+    with op.batch_alter_table('notices') as batch:
+        batch.add_column(sa.Column('imported_at', publisher.store.types.UTCDateTime(), nullable=True))
+    # What an event records beyond its comment: an import's source line, the flags a
+    # reviewer confirmed when approving.
+    with op.batch_alter_table('events') as batch:
+        batch.add_column(sa.Column('details', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('events') as batch:
+        batch.drop_column('details')
+    with op.batch_alter_table('notices') as batch:
+        batch.drop_column('imported_at')
