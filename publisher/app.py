@@ -25,6 +25,7 @@ from publisher.metrics import Metrics
 from publisher.ops import setup_ops
 from publisher.queue import ContentQueue
 from publisher.scheduling import scheduler_ctx
+from publisher.services.attachments import AttachmentService
 from publisher.services.devices import DeviceRegistry
 from publisher.services.notices import NoticeService
 from publisher.settings import Settings
@@ -110,6 +111,8 @@ def create_app(
     app[keys.NOTICES] = notices
     app[keys.DEVICES] = DeviceRegistry(db, settings, registry.kinds)
     app[keys.LIVE_SYNC] = sync
+    app[keys.ATTACHMENTS] = AttachmentService(db, settings, notices)
+    app.on_cleanup.append(_close_attachments)
 
     setup_sessions(app)
     setup_sign_in(app)
@@ -146,3 +149,7 @@ def create_app(
     if run_scheduler:
         app.cleanup_ctx.append(scheduler_ctx)
     return app
+
+
+async def _close_attachments(app: web.Application) -> None:
+    app[keys.ATTACHMENTS].close()

@@ -45,3 +45,7 @@ THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
 ResponseHook = Callable[[web.Request, web.StreamResponse], None]
 HTML_HOOKS: web.AppKey[list[ResponseHook]] = web.AppKey("html_hooks", list)
 CATCH_ALL: web.AppKey[web.AbstractResource] = web.AppKey("catch_all", web.AbstractResource)
+# Files attached to revisions (publisher.services.attachments).
+if TYPE_CHECKING:
+    from publisher.services.attachments import AttachmentService
+ATTACHMENTS: web.AppKey[AttachmentService] = web.AppKey("attachments")

@@ -161,6 +161,20 @@ class DeclaredDevice(Strict):
     token_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+class Attachments(Strict):
+    """Files attached to revisions (publisher.attachments)."""
+
+    # bytes; an upload is cut off at the first chunk past it (413 too_large)
+    max_size: Annotated[int, Field(ge=1024, le=1024 * 1024 * 1024)] = 20 * 1024 * 1024
+    # where the files are kept by content hash; a relative path is under data_dir
+    folder: Annotated[Path, Field()] = Path("attachments")
+    # threads that type-check uploads and render thumbnails (CPU work on untrusted files)
+    workers: Annotated[int, Field(ge=1, le=16)] = 2
+
+    def root(self, data_dir: Path) -> Path:
+        return self.folder if self.folder.is_absolute() else data_dir / self.folder
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         extra="forbid",
@@ -183,6 +197,7 @@ class Settings(BaseSettings):
     security: Security = Security()
     devices: DeviceTimings = DeviceTimings()
     device: list[DeclaredDevice] = Field(default_factory=list, max_length=10_000)
+    attachments: Attachments = Attachments()
 
     @field_validator("timezone")
     @classmethod

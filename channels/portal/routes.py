@@ -15,6 +15,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from channels.portal import select
+from channels.portal.attachments import setup_attachments
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import not_found
@@ -123,3 +124,4 @@ async def atom(request: web.Request) -> web.Response:
 def setup_portal(app: web.Application) -> None:
     app.router.add_routes(routes)
     app.router.add_static("/static/", STATIC, name="static", append_version=False)
+    setup_attachments(app)  # GET /attachments/..., and the notice page's file list

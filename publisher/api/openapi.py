@@ -109,6 +109,12 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
             "An author withdraws their revision from review; an edit then makes a new revision", "Recall")},
         "/api/v1/notices/{id}/withdraw": {**with_id, "post": _op("Take the notice off every channel", "Reason")},
         "/api/v1/notices/{id}/history": {**with_id, "get": _op("Append-only events")},
+        "/api/v1/notices/{id}/attachments": {**with_id, "post": _upload_op(), "get": _op(
+            "The files of the newest revision (draft or pending, else live)")},
+        "/api/v1/notices/{id}/attachments/{attachment_id}": {
+            "parameters": [_ID, {"name": "attachment_id", "in": "path", "required": True,
+                                 "schema": {"type": "string"}}],
+            "delete": _op("Remove a file from the revision being edited (a new revision if it is frozen or live)")},
         "/api/v1/review-queue": {"get": _op("Revisions waiting for a step the caller may approve")},
         "/api/v1/live": {"get": _op("The rotation a device would show at an instant", params=[
             _q("channel", " or ".join(channels.names)), _q("device", "device id"),
@@ -119,6 +125,17 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
         **_channel_paths(channels),
         "/api/v1/openapi.json": {"get": _op("This document", auth=False, errors=())},
     }
+
+
+def _upload_op() -> dict[str, Any]:
+    """Multipart: one file field `file`; the type comes from the bytes (415), the size
+    limit from configuration (413)."""
+    op = _op("Attach a file (PDF, image, office document, zip) to the revision being edited", ok=201,
+             errors=(401, 403, 404, 409, 413, 415, 422))
+    op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+    return op
 
 
 def _channel_paths(channels: ChannelRegistry) -> dict[str, Any]:

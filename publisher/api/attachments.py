@@ -1,0 +1,89 @@
+"""The staff API for a notice's files: upload (multipart, field `file`), list, remove.
+
+The body is streamed: the part's chunks go straight to blob storage, which stops at
+the first chunk past the size limit, so an endless or huge upload never sits in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from urllib.parse import unquote
+
+from aiohttp import BodyPartReader, web
+
+from publisher import keys
+from publisher.attachments.storage import CHUNK
+from publisher.auth.identity import require_staff
+from publisher.errors import ApiError
+from publisher.http.json_io import json_response
+from publisher.http.params import path_id
+from publisher.services.attachments import too_large
+
+routes = web.RouteTableDef()
+# what a multipart envelope may add around the file (boundaries, part headers)
+ENVELOPE = 64 * 1024
+
+
+def _missing_file(message: str = "a multipart/form-data body with a file field named 'file' is required") -> ApiError:
+    return ApiError(422, "validation_failed", f"invalid file: {message}",
+                    [{"field": "file", "message": message, "type": "missing"}])
+
+
+async def _file_part(request: web.Request) -> BodyPartReader:
+    if not request.content_type.startswith("multipart/form-data"):
+        raise _missing_file()
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if isinstance(part, BodyPartReader) and part.name == "file":
+                return part
+            await part.release()  # other fields are ignored
+    except ValueError as exc:  # a malformed envelope
+        raise _missing_file(f"malformed multipart body: {str(exc)[:200]}") from None
+    raise _missing_file()
+
+
+def _sent_name(part: BodyPartReader) -> str | None:
+    """The file name as sent. Browsers send UTF-8 as it is; some clients (aiohttp's own)
+    percent-encode it: an all-ASCII name with %XX escapes is decoded."""
+    name = part.filename
+    if name and name.isascii() and re.search(r"%[0-9A-Fa-f]{2}", name):
+        name = unquote(name, errors="replace")
+    return name
+
+
+async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
+    while chunk := await part.read_chunk(CHUNK):
+        yield chunk
+
+
+@routes.post("/api/v1/notices/{id}/attachments")
+async def upload(request: web.Request) -> web.Response:
+    who = await require_staff(request)
+    nid = path_id(request, "notice")
+    service = request.app[keys.ATTACHMENTS]
+    await service.check_may_add(who, nid)  # 403/404/409 before a byte is read
+    declared = request.content_length
+    if declared is not None and declared > service.max_size + ENVELOPE:
+        raise too_large(service.max_size)  # refused from the header, nothing read
+    part = await _file_part(request)
+    found = await service.upload(who, nid, _sent_name(part), _chunks(part), request.app[keys.CLOCK]())
+    return json_response(found, status=201,
+                         headers={"Location": f"/api/v1/notices/{nid}/attachments/{found['id']}"})
+
+
+@routes.get("/api/v1/notices/{id}/attachments")
+async def listing(request: web.Request) -> web.Response:
+    await require_staff(request)
+    items = await request.app[keys.ATTACHMENTS].listing(path_id(request, "notice"))
+    return json_response({"items": items})
+
+
+@routes.delete("/api/v1/notices/{id}/attachments/{attachment_id}")
+async def remove(request: web.Request) -> web.Response:
+    who = await require_staff(request)
+    nid = path_id(request, "notice")
+    aid = path_id(request, "attachment", "attachment_id")
+    notice = await request.app[keys.ATTACHMENTS].remove(who, nid, aid, request.app[keys.CLOCK]())
+    return json_response(notice)
