@@ -15,7 +15,7 @@ import structlog
 from aiohttp import web
 
 from publisher import keys
-from publisher.attachments.detect import BY_CONTENT_TYPE
+from publisher.attachments import labels
 from publisher.attachments.serving import CACHE_CONTROL, serve_blob
 from publisher.attachments.storage import BlobNotFound
 from publisher.errors import not_found
@@ -23,25 +23,6 @@ from publisher.http.params import path_id
 
 routes = web.RouteTableDef()
 log = structlog.get_logger("publisher.portal.attachments")
-
-
-def file_size(size: int) -> str:
-    """1.2 MB, 340 KB, 12 B: what a reader needs to decide to download on a phone."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} B"
-
-
-def kind_label(content_type: str) -> str:
-    kind = BY_CONTENT_TYPE.get(content_type)
-    return kind.label if kind else content_type
-
-
-def has_thumbnail(content_type: str) -> bool:
-    kind = BY_CONTENT_TYPE.get(content_type)
-    return bool(kind and kind.thumbnail)
 
 
 async def _public(request: web.Request) -> Any:
@@ -81,7 +62,4 @@ async def thumbnail(request: web.Request) -> web.Response:
 
 def setup_attachments(app: web.Application) -> None:
     app.router.add_routes(routes)
-    env = aiohttp_jinja2.get_env(app)
-    env.filters["file_size"] = file_size
-    env.globals["attachment_kind"] = kind_label
-    env.globals["attachment_thumbnail"] = has_thumbnail
+    labels.install(aiohttp_jinja2.get_env(app))

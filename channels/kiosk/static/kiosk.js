@@ -3,7 +3,7 @@
 // screen. Without network it keeps running on what it holds, drops each item when its
 // end passes, and says since when it is offline.
 import { Live } from './live.js';
-import { el, ended, excerpt, facts, formatters, listItem, plainText, tags } from './view.js';
+import { attachmentList, el, ended, excerpt, facts, formatters, listItem, plainText, tags } from './view.js';
 
 const config = JSON.parse(document.body.dataset.config);
 const $ = (id) => document.getElementById(id);
@@ -171,6 +171,9 @@ function openDetail(item, from) {
   $('detail-summary').textContent = full.summary || '';
   $('detail-summary').hidden = !full.summary;
   $('detail-body').innerHTML = full.body_html; // sanitised by the server (nh3)
+  const files = attachmentList(full.attachments);
+  $('detail-files').replaceChildren(...files);
+  $('detail-files').hidden = files.length === 0;
   showView('detail');
   $('notice').scrollTop = 0;
   $('notice').focus({ preventScroll: true });
