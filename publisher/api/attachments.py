@@ -6,13 +6,12 @@ the first chunk past the size limit, so an endless or huge upload never sits in 
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
-from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
 from publisher import keys
+from publisher.attachments.names import sent_filename
 from publisher.attachments.storage import CHUNK
 from publisher.auth.identity import require_staff
 from publisher.errors import ApiError
@@ -44,15 +43,6 @@ async def _file_part(request: web.Request) -> BodyPartReader:
     raise _missing_file()
 
 
-def _sent_name(part: BodyPartReader) -> str | None:
-    """The file name as sent. Browsers send UTF-8 as it is; some clients (aiohttp's own)
-    percent-encode it: an all-ASCII name with %XX escapes is decoded."""
-    name = part.filename
-    if name and name.isascii() and re.search(r"%[0-9A-Fa-f]{2}", name):
-        name = unquote(name, errors="replace")
-    return name
-
-
 async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
     while chunk := await part.read_chunk(CHUNK):
         yield chunk
@@ -68,7 +58,7 @@ async def upload(request: web.Request) -> web.Response:
     if declared is not None and declared > service.max_size + ENVELOPE:
         raise too_large(service.max_size)  # refused from the header, nothing read
     part = await _file_part(request)
-    found = await service.upload(who, nid, _sent_name(part), _chunks(part), request.app[keys.CLOCK]())
+    found = await service.upload(who, nid, sent_filename(part.filename), _chunks(part), request.app[keys.CLOCK]())
     return json_response(found, status=201,
                          headers={"Location": f"/api/v1/notices/{nid}/attachments/{found['id']}"})
 

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from aiohttp import BodyPartReader, web
 
 from publisher import keys
+from publisher.attachments.names import sent_filename
 from publisher.attachments.serving import serve_blob
 from publisher.attachments.storage import CHUNK, BlobNotFound
 from publisher.auth.identity import principal
@@ -55,7 +56,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
                 await check_form(request, token)  # the token must come before the file
                 if not part.filename:
                     raise ApiError(422, "validation_failed", "invalid file: choose a file to upload")
-                await service.upload(person, nid, part.filename, _chunks(part), request.app[keys.CLOCK]())
+                await service.upload(person, nid, sent_filename(part.filename), _chunks(part), request.app[keys.CLOCK]())
                 see_other(f"/staff/notices/{nid}/edit?done=attached#attachments")
             else:
                 await part.release()
