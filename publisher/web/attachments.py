@@ -40,8 +40,9 @@ async def upload(request: web.Request) -> web.StreamResponse:
         if person is None:
             raise unauthorized("sign in first")
         service = request.app[keys.ATTACHMENTS]
-        await service.check_may_add(person, nid)
         if not request.content_type.startswith("multipart/form-data"):
+            sent = (await request.post()).get(CSRF_FIELD)  # a small form: the token first, as everywhere
+            await check_form(request, sent if isinstance(sent, str) else None)
             raise ApiError(422, "validation_failed", "invalid file: choose a file to upload")
         reader = await request.multipart()
         token: str | None = None
@@ -54,6 +55,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
                 await part.release()
             elif part.name == "file":
                 await check_form(request, token)  # the token must come before the file
+                await service.check_may_add(person, nid)
                 if not part.filename:
                     raise ApiError(422, "validation_failed", "invalid file: choose a file to upload")
                 await service.upload(person, nid, sent_filename(part.filename), _chunks(part), request.app[keys.CLOCK]())
@@ -69,13 +71,17 @@ async def upload(request: web.Request) -> web.StreamResponse:
         return await error_page(request, as_api(exc))
 
 
-@routes.post("/staff/notices/{id}/attachments/{attachment_id}/remove")
+@routes.post("/staff/attachments/{id}/remove")
 @staff_page("editor")
 async def remove(request: web.Request) -> web.StreamResponse:
-    nid = path_id(request, "notice")
-    aid = path_id(request, "attachment", "attachment_id")
-    await request.app[keys.ATTACHMENTS].remove(who(request), nid, aid, request.app[keys.CLOCK]())
-    see_other(f"/staff/notices/{nid}/edit?done=detached#attachments")
+    """The file leaves the notice's revision being edited (see AttachmentService.remove)."""
+    aid = path_id(request, "attachment")
+    service = request.app[keys.ATTACHMENTS]
+    row = await service.staff_file(aid)
+    if row is None:
+        raise not_found(f"attachment {aid}")
+    await service.remove(who(request), row.notice_id, aid, request.app[keys.CLOCK]())
+    see_other(f"/staff/notices/{row.notice_id}/edit?done=detached#attachments")
 
 
 @routes.get("/staff/attachments/{id}/{filename}")

@@ -47,7 +47,7 @@ async def test_editor_upload_remove_and_review_without_javascript(client: TestCl
 
     listing = await (await client.get(f"/api/v1/notices/{nid}/attachments", headers=staff["ed"])).json()
     png = next(a for a in listing["items"] if a["filename"] == "map.png")
-    resp = await post_form(client, f"/staff/notices/{nid}/attachments/{png['id']}/remove", {},
+    resp = await post_form(client, f"/staff/attachments/{png['id']}/remove", {},
                            token_from=f"/staff/notices/{nid}/edit")
     assert resp.status == 303
     page = text_of(await (await client.get(f"/staff/notices/{nid}/edit")).text())
