@@ -7,12 +7,11 @@ the relative URL and no QR code (docs/attachments.md says to set it)."""
 
 from __future__ import annotations
 
-import base64
 from functools import lru_cache
 from typing import Any
 
 from publisher.attachments.detect import BY_CONTENT_TYPE
-from publisher.attachments.qr import qr_svg
+from publisher.attachments.qr import qr_data_uri
 from publisher.domain.live import LiveNotice
 
 
@@ -20,8 +19,7 @@ from publisher.domain.live import LiveNotice
 def qr_data_url(url: str) -> str:
     """An <img>-ready data URL (the kiosk page's CSP allows data: images; an image
     cannot run script, unlike inline SVG markup)."""
-    svg = qr_svg(url, title="掃描下載附件")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    return qr_data_uri(url, title="掃描下載附件")
 
 
 def kiosk_attachments(notice: LiveNotice, public_url: str | None) -> list[dict[str, Any]]:

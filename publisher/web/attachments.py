@@ -58,7 +58,8 @@ async def upload(request: web.Request) -> web.StreamResponse:
                 await service.check_may_add(person, nid)
                 if not part.filename:
                     raise ApiError(422, "validation_failed", "invalid file: choose a file to upload")
-                await service.upload(person, nid, sent_filename(part.filename), _chunks(part), request.app[keys.CLOCK]())
+                name = sent_filename(part.filename)
+                await service.upload(person, nid, name, _chunks(part), request.app[keys.CLOCK]())
                 see_other(f"/staff/notices/{nid}/edit?done=attached#attachments")
             else:
                 await part.release()

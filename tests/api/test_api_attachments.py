@@ -149,8 +149,8 @@ async def test_files_are_public_only_with_the_live_revision(client: TestClient, 
 async def submit_approved(client: TestClient, staff: Staff, nid: int) -> dict[str, Any]:
     """Approve the revision already submitted."""
     notice = await (await client.get(f"/api/v1/notices/{nid}", headers=staff["ed"])).json()
-    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": notice["pending_revision"]["revision"]},
-                             headers=staff["rev"])
+    number = notice["pending_revision"]["revision"]
+    resp = await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": number}, headers=staff["rev"])
     assert resp.status == 200, await resp.text()
     return dict(await resp.json())
 

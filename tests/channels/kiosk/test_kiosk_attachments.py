@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+from urllib.parse import unquote
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,9 @@ async def test_feed_and_catalog_carry_files_with_qr_codes(aiohttp_client: Any, d
     url = f"https://notices.example.gov/attachments/{found['id']}/%E7%94%B3%E8%AB%8B%E8%A1%A8.pdf"
     assert file["url"] == url
     assert file["filename"] == "申請表.pdf" and file["label"] == "PDF" and file["size"] == len(document)
-    assert file["qr"].startswith("data:image/svg+xml;base64,")
-    svg = base64.b64decode(file["qr"].split(",", 1)[1]).decode()
-    assert svg.startswith("<svg") and "<path" in svg
+    assert file["qr"].startswith("data:image/svg+xml;charset=utf-8,")
+    svg = unquote(file["qr"].split(",", 1)[1])
+    assert svg.startswith("<svg xmlns='http://www.w3.org/2000/svg'") and "<path" in svg
     catalog = await (await client.get(f"/kiosk/v1/k1/catalog.json?token={token}")).json()
     entry = next(i for i in catalog["notices"] if i["notice_id"] == nid)
     assert entry["attachments"][0]["qr"] == file["qr"]  # the detail view reads the catalog's
