@@ -10,6 +10,7 @@ import aiohttp
 from conftest import Staff, add_device, make_settings, notice_body
 
 from publisher.app import create_app
+from publisher.attachments.qr import qr_data_uri
 from tests.attachments.attachment_samples import pdf
 
 
@@ -39,6 +40,7 @@ async def test_feed_and_catalog_carry_files_with_qr_codes(aiohttp_client: Any, d
     assert file["qr"].startswith("data:image/svg+xml;charset=utf-8,")
     svg = unquote(file["qr"].split(",", 1)[1])
     assert svg.startswith("<svg xmlns='http://www.w3.org/2000/svg'") and "<path" in svg
+    assert file["qr"] == qr_data_uri(url, title="掃描下載附件")  # segno is deterministic: the code holds `url`
     catalog = await (await client.get(f"/kiosk/v1/k1/catalog.json?token={token}")).json()
     entry = next(i for i in catalog["notices"] if i["notice_id"] == nid)
     assert entry["attachments"][0]["qr"] == file["qr"]  # the detail view reads the catalog's
