@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from publisher.domain.notices import PRIORITY_RANK, NoticeIn
 
@@ -22,8 +23,6 @@ class LiveAttachment:
     @property
     def path(self) -> str:
         """The public download path (GET /attachments/{id}/{filename}), percent-encoded."""
-        from urllib.parse import quote
-
         return f"/attachments/{self.id}/{quote(self.filename, safe='')}"
 
 
