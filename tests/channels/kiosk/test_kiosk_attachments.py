@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import aiohttp
 from conftest import Staff, add_device, make_settings, notice_body
