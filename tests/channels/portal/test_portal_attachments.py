@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient
 from conftest import Staff, notice_body
 from PIL import Image
 
+from publisher import keys
 from tests.attachments.attachment_samples import image, ooxml, pdf
 
 
@@ -47,6 +48,10 @@ async def test_notice_page_lists_files_with_thumbnails(client: TestClient, staff
         assert (await client.get(f"/attachment-thumbnails/{found['id']}.png",
                                  headers={"If-None-Match": etag})).status == 304
     assert (await client.get(f"/attachment-thumbnails/{word['id']}.png")).status == 404
+    # cached on disk beside the file, by its sha256
+    settings = client.server.app[keys.SETTINGS]
+    derived = settings.attachments.root(settings.data_dir) / "derived"
+    assert {p.name.split(".")[0] for p in derived.rglob("*.png")} == {doc["sha256"], png["sha256"]}
 
 
 async def test_a_notice_without_files_shows_no_section(client: TestClient, staff: Staff, helpers) -> None:
