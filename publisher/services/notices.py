@@ -316,6 +316,7 @@ class NoticeService:
             await conn.execute(update(revisions).where(revisions.c.id == pending_rev.id)
                                .values(authors=authors, updated_at=now))
             await conn.execute(update(notices).where(notices.c.id == notice_id).values(updated_at=now))
+            await _event(conn, notice_id, pending_rev.id, pending_rev.number, who, now, "edit")
             return pending_rev.id, pending_rev.number
         source_id = pending_rev.id if pending_rev is not None else row.live_revision_id
         source = (await conn.execute(select(revisions).where(revisions.c.id == source_id))).one()

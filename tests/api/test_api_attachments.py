@@ -65,6 +65,8 @@ async def test_upload_gives_the_file_its_true_type_and_a_safe_name(client: TestC
     assert (await png.json())["filename"] == "scan.png"
     docx = await upload(client, staff, nid, ooxml("word/"), "表格")
     assert (await docx.json())["content_type"].endswith("wordprocessingml.document")
+    history = await (await client.get(f"/api/v1/notices/{nid}/history", headers=staff["ed"])).json()
+    assert [(e["action"], e["revision"]) for e in history["events"]] == [("create", 1)] + [("edit", 1)] * 3
 
 
 async def test_refusals_name_the_reason(aiohttp_client: Any, database_url: str, tmp_path: Path, clock: Any) -> None:
