@@ -26,6 +26,8 @@ from publisher.metrics import Metrics
 from publisher.ops import setup_ops
 from publisher.queue import ContentQueue
 from publisher.scheduling import scheduler_ctx
+from publisher.attachments import records as attachment_records
+from publisher.services.attachments import AttachmentService
 from publisher.services.devices import DeviceRegistry
 from publisher.services.notices import NoticeService
 from publisher.services.request_intake import IntakeLimit
@@ -115,6 +117,10 @@ def create_app(
     app[keys.LIVE_SYNC] = sync
     app[keys.REQUESTS] = RequestService(db, settings)
     app[keys.REQUEST_INTAKE] = IntakeLimit(db, settings.disclosure.requests)
+    app[keys.ATTACHMENTS] = AttachmentService(db, settings, notices)
+    # the review's personal-data and secrecy checks scan file names with the text
+    notices.attachment_names.append(attachment_records.names_of_notice_revision)
+    app.on_cleanup.append(_close_attachments)
 
     setup_sessions(app)
     setup_sign_in(app)
@@ -153,3 +159,7 @@ def create_app(
     if run_scheduler:
         app.cleanup_ctx.append(scheduler_ctx)
     return app
+
+
+async def _close_attachments(app: web.Application) -> None:
+    app[keys.ATTACHMENTS].close()

@@ -51,3 +51,7 @@ CATCH_ALL: web.AppKey[web.AbstractResource] = web.AppKey("catch_all", web.Abstra
 # form's rate limit per address (publisher.services.request_intake).
 REQUESTS: web.AppKey[RequestService] = web.AppKey("requests")
 REQUEST_INTAKE: web.AppKey[IntakeLimit] = web.AppKey("request_intake")
+# Files attached to revisions (publisher.services.attachments).
+if TYPE_CHECKING:
+    from publisher.services.attachments import AttachmentService
+ATTACHMENTS: web.AppKey[AttachmentService] = web.AppKey("attachments")

@@ -204,6 +204,18 @@ class Guide(Strict):
         "需要本機關未主動公開的政府信息，可以向本機關提出政府信息公開申請：可在網上提交申請，"
         "也可以書面形式當面遞交、郵寄或傳真。本機關自收到申請之日起 20 個工作日內答覆；"
         "需要延長的，延長期限不超過 20 個工作日。")
+class Attachments(Strict):
+    """Files attached to revisions (publisher.attachments)."""
+
+    # bytes; an upload is cut off at the first chunk past it (413 too_large)
+    max_size: Annotated[int, Field(ge=1024, le=1024 * 1024 * 1024)] = 20 * 1024 * 1024
+    # where the files are kept by content hash; a relative path is under data_dir
+    folder: Annotated[Path, Field()] = Path("attachments")
+    # threads that type-check uploads and render thumbnails (CPU work on untrusted files)
+    workers: Annotated[int, Field(ge=1, le=16)] = 2
+
+    def root(self, data_dir: Path) -> Path:
+        return self.folder if self.folder.is_absolute() else data_dir / self.folder
 
 
 class Settings(BaseSettings):
@@ -231,6 +243,7 @@ class Settings(BaseSettings):
     disclosure: Disclosure = Disclosure()
     office: DisclosureOffice = DisclosureOffice()
     guide: Guide = Guide()
+    attachments: Attachments = Attachments()
 
     @field_validator("timezone")
     @classmethod

@@ -31,7 +31,7 @@ def catalog_item(notice: LiveNotice, settings: Settings) -> dict[str, Any]:
     """A rotation item plus what the public record shows about a notice."""
     meta = notice.content.meta
     return {
-        **item(notice, settings.tz),
+        **item(notice, settings.tz, settings.server.public_url),
         "published": notice.first_live_at.astimezone(settings.tz).isoformat(),
         "updated": notice.live_since.astimezone(settings.tz).isoformat(),
         "doc_number": meta.doc_number,

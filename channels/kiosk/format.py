@@ -9,15 +9,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from channels.kiosk.attachments import kiosk_attachments
 from publisher.domain.items import rotation_item
 from publisher.domain.live import LiveNotice
 from publisher.domain.rotation import Rotation
 from publisher.queue import Snapshot
 
 
-def item(notice: LiveNotice, tz: ZoneInfo) -> dict[str, Any]:
-    """One rotation entry: the core's neutral shape, which the kiosk feed adopts as it is."""
-    return rotation_item(notice, tz)
+def item(notice: LiveNotice, tz: ZoneInfo, public_url: str | None = None) -> dict[str, Any]:
+    """One rotation entry: the core's neutral shape, which the kiosk feed adopts as it
+    is, plus the live revision's files with a QR code each (channels.kiosk.attachments)."""
+    return {**rotation_item(notice, tz), "attachments": kiosk_attachments(notice, public_url)}
 
 
 def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
@@ -47,9 +49,9 @@ class ItemCache:
 class KioskChannel:
     name = "kiosk"
 
-    def __init__(self, tz: ZoneInfo) -> None:
+    def __init__(self, tz: ZoneInfo, public_url: str | None = None) -> None:
         self.tz = tz
-        self._item_json = ItemCache(lambda notice: item(notice, tz))
+        self._item_json = ItemCache(lambda notice: item(notice, tz, public_url))
 
     def render_key(self, target: Any) -> Any:
         # A kiosk feed depends only on where the kiosk stands: every kiosk of a

@@ -143,7 +143,7 @@ async def _end_streams(app: web.Application) -> None:
 
 def setup_kiosk(app: web.Application) -> None:
     queue = app[keys.QUEUE]
-    queue.channels["kiosk"] = KioskChannel(app[keys.SETTINGS].tz)
+    queue.channels["kiosk"] = KioskChannel(app[keys.SETTINGS].tz, app[keys.SETTINGS].server.public_url)
     app[kiosk_keys.CATALOG] = KioskCatalog(queue, app[keys.SETTINGS])
     app[kiosk_keys.FANOUT] = fanout = Fanout()
     queue.listeners.add(fanout.changed)

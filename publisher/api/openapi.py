@@ -115,6 +115,12 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
             "Personal data and secrecy marks in a revision (approving it needs confirm_flags)", params=[
                 _q("revision", "a revision number (default: the pending one, else the live one)",
                    {"type": "integer", "minimum": 1})])},
+        "/api/v1/notices/{id}/attachments": {**with_id, "post": _upload_op(), "get": _op(
+            "The files of the newest revision (draft or pending, else live)")},
+        "/api/v1/notices/{id}/attachments/{attachment_id}": {
+            "parameters": [_ID, {"name": "attachment_id", "in": "path", "required": True,
+                                 "schema": {"type": "string"}}],
+            "delete": _op("Remove a file from the revision being edited (a new revision if it is frozen or live)")},
         "/api/v1/review-queue": {"get": _op("Revisions waiting for a step the caller may approve")},
         "/api/v1/live": {"get": _op("The rotation a device would show at an instant", params=[
             _q("channel", " or ".join(channels.names)), _q("device", "device id"),
@@ -153,6 +159,15 @@ def _request_paths() -> dict[str, Any]:
             "Answer with a table-3 outcome code; a disclosing answer may link a live notice (reviewer, admin)",
             "Reply")},
     }
+def _upload_op() -> dict[str, Any]:
+    """Multipart: one file field `file`; the type comes from the bytes (415), the size
+    limit from configuration (413)."""
+    op = _op("Attach a file (PDF, image, office document, zip) to the revision being edited", ok=201,
+             errors=(401, 403, 404, 409, 413, 415, 422))
+    op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+    return op
 
 
 def _channel_paths(channels: ChannelRegistry) -> dict[str, Any]:

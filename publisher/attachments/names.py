@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 # 255 is the usual file-system limit; leave room for a "(1)" a browser may add
 MAX_NAME_BYTES = 200
@@ -79,3 +79,12 @@ def content_disposition(filename: str, inline: bool = False) -> str:
     fallback = ascii_fallback(filename).replace("\\", "_").replace('"', "_")
     encoded = quote(filename, safe="")
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
+def sent_filename(name: str | None) -> str | None:
+    """The file name a multipart part carries. Browsers send UTF-8 as it is; some
+    clients (aiohttp's own) percent-encode it: an all-ASCII name with %XX escapes is
+    decoded before it is sanitised."""
+    if name and name.isascii() and re.search(r"%[0-9A-Fa-f]{2}", name):
+        return unquote(name, errors="replace")
+    return name

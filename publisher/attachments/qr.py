@@ -26,3 +26,14 @@ def qr_svg(url: str, title: str | None = None) -> str:
         omitsize=True,  # sized by CSS through the viewBox
     )
     return svg
+
+
+def qr_data_uri(url: str, title: str | None = None) -> str:
+    """The same code as a standalone SVG in a data: URL, for an <img> (an image cannot run
+    script, and the pages' CSP allows data: images). Standalone SVG needs its xmlns,
+    which segno's inline form leaves out."""
+    if not url or len(url) > MAX_URL:
+        raise ValueError(f"a QR code takes a URL of 1 to {MAX_URL} characters")
+    code = segno.make_qr(url, error="m", boost_error=False)
+    uri: str = code.svg_data_uri(scale=4, border=4, dark="#000", light="#fff", title=title)
+    return uri

@@ -70,6 +70,7 @@ async def serve_blob(
     filename: str,
     inline: bool = False,
     executor: Executor | None = None,
+    cache_control: str = CACHE_CONTROL,
 ) -> web.StreamResponse:
     """The response for GET or HEAD of one stored file. Raises BlobNotFound (the caller's
     404) before anything is sent. `executor` (default: the loop's) reads the disk."""
@@ -78,7 +79,7 @@ async def serve_blob(
     headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",
-        "Cache-Control": CACHE_CONTROL,
+        "Cache-Control": cache_control,
         "Content-Disposition": content_disposition(filename, inline=inline),
         "X-Content-Type-Options": "nosniff",
     }

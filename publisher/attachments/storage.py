@@ -11,16 +11,19 @@ never sits in memory, and the size limit is enforced while reading, not after.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
 import tempfile
 from collections.abc import AsyncIterable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
 CHUNK = 64 * 1024
+BATCH = 1024 * 1024  # bytes of an upload handed to the executor at once
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _VARIANT = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 
@@ -53,7 +56,8 @@ Source = bytes | BinaryIO | Iterable[bytes]
 class BlobStorage(Protocol):
     def put(self, source: Source, max_size: int | None = None) -> StoredBlob: ...
 
-    async def put_async(self, chunks: AsyncIterable[bytes], max_size: int | None = None) -> StoredBlob: ...
+    async def put_async(self, chunks: AsyncIterable[bytes], max_size: int | None = None,
+                        executor: Executor | None = None) -> StoredBlob: ...
 
     def exists(self, sha256: str) -> bool: ...
 
@@ -141,17 +145,31 @@ class FileStorage:
             raise
         return self._commit(writer)
 
-    async def put_async(self, chunks: AsyncIterable[bytes], max_size: int | None = None) -> StoredBlob:
-        """For a request body: the chunks arrive from the network; each write is one
-        small chunk, so the loop is never held for long."""
-        writer = _Writer(self._tmp, max_size)
+    async def put_async(self, chunks: AsyncIterable[bytes], max_size: int | None = None,
+                        executor: Executor | None = None) -> StoredBlob:
+        """For a request body: the chunks arrive from the network. The limit is checked
+        at every chunk as it arrives; hashing, writing and the final fsync run in
+        `executor` (default: the loop's), a batch of up to BATCH bytes at a time, so the
+        loop never waits on the disk."""
+        loop = asyncio.get_running_loop()
+        writer = await loop.run_in_executor(executor, _Writer, self._tmp, max_size)
+        batch: list[bytes] = []
+        held = 0
         try:
             async for chunk in chunks:
-                writer.write(chunk)
+                held += len(chunk)
+                if max_size is not None and writer.size + held > max_size:
+                    raise TooLarge(max_size)
+                batch.append(chunk)
+                if held >= BATCH:
+                    await loop.run_in_executor(executor, writer.write, b"".join(batch))
+                    batch, held = [], 0
+            if batch:
+                await loop.run_in_executor(executor, writer.write, b"".join(batch))
+            return await loop.run_in_executor(executor, self._commit, writer)
         except BaseException:
-            writer.abort()
+            await loop.run_in_executor(executor, writer.abort)
             raise
-        return self._commit(writer)
 
     def _commit(self, writer: _Writer) -> StoredBlob:
         writer.file.flush()

@@ -5,8 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from publisher.domain.notices import PRIORITY_RANK, NoticeIn
+
+
+@dataclass(frozen=True, slots=True)
+class LiveAttachment:
+    """A file of the live revision, as the portal lists it and the kiosk links to it."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+    @property
+    def path(self) -> str:
+        """The public download path (GET /attachments/{id}/{filename}), percent-encoded."""
+        return f"/attachments/{self.id}/{quote(self.filename, safe='')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +39,8 @@ class LiveNotice:
     body_html: str
     # Lower-cased, Simplified-folded title+summary+body+numbers, for search.
     search_text: str
+    # The files of this revision, in their order (fixed once the revision is approved).
+    attachments: tuple[LiveAttachment, ...] = ()
     # Rotation order, computed once: priority first, newest start, lower id.
     order: tuple[int, float, int] = field(init=False, repr=False, compare=False)
 

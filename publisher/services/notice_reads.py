@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from publisher.attachments import records as attachment_records
 from publisher.domain.workflow import Pending
 from publisher.errors import ApiError, not_found
 from publisher.services.users import Principal
@@ -85,7 +86,13 @@ class NoticeReader:
         approvals = await approvals_by_revision(conn, [p for p in pending_rows if p.state == "in_review"])
         people = {r.created_by for r in rows} | {ev.actor_id for a in approvals.values() for ev in a.values()}
         names = await usernames(conn, people)
-        return [self._out(r, revs, approvals, names) for r in rows]
+        out = [self._out(r, revs, approvals, names) for r in rows]
+        # the files of the revision shown (the newest), reviewed with its text
+        newest = {r.id: r.pending_revision_id or r.live_revision_id for r in rows}
+        files = await attachment_records.of_revisions(conn, [i for i in newest.values() if i is not None])
+        for item in out:
+            item["attachments"] = [attachment_records.as_json(f) for f in files.get(newest[item["id"]], [])]
+        return out
 
     def _out(
         self, row: Any, revs: dict[int, Any], approvals: dict[int, dict[int, Any]], names: dict[int, str]

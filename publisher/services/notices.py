@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from publisher.attachments import records as attachment_records
 from publisher.channel_registry import builtin_registry
 from publisher.domain import workflow
 from publisher.domain.notices import NoticeIn
@@ -184,6 +185,9 @@ class NoticeService:
                 # Whoever wrote the frozen draft wrote part of this one too (four eyes).
                 earlier = set(pending_rev.authors) if pending_rev is not None else set()
                 rev_id = await self._new_revision(conn, notice_id, number, notice, who, now, earlier)
+                # the files go with it (an edit does not drop them; removing one is its own change)
+                await attachment_records.carry_over(
+                    conn, pending_rev.id if pending_rev is not None else row.live_revision_id, rev_id)
                 if pending_rev is not None:
                     await conn.execute(update(revisions).where(revisions.c.id == pending_rev.id)
                                        .values(state="superseded", updated_at=now))
@@ -336,6 +340,39 @@ class NoticeService:
             values["index_no"] = await self._next_index_no(conn, now)
         await conn.execute(update(notices).where(notices.c.id == row.id).values(**values))
         await _bump_data(conn)
+
+    async def revision_to_change(self, conn: AsyncConnection, who: Principal, notice_id: int,
+                                 now: datetime, without: int | None = None) -> tuple[int, int]:
+        """For a change that is not a text edit (adding or removing a file): the same
+        rules as update(). Locks the notice; returns (revision id, number) of the draft
+        to change: the unsubmitted draft itself, or a new revision copying the frozen
+        draft or the live revision (its text and its files but `without`), recorded as
+        an edit."""
+        _require(who, workflow.EDIT_ROLES, "editing notices")
+        row, pending_rev, pending = await self._lock(conn, notice_id)
+        if not workflow.check_edit(row.status, pending):
+            authors = sorted(set(pending_rev.authors) | {who.id})
+            await conn.execute(update(revisions).where(revisions.c.id == pending_rev.id)
+                               .values(authors=authors, updated_at=now))
+            await conn.execute(update(notices).where(notices.c.id == notice_id).values(updated_at=now))
+            await _event(conn, notice_id, pending_rev.id, pending_rev.number, who, now, "edit")
+            return pending_rev.id, pending_rev.number
+        source_id = pending_rev.id if pending_rev is not None else row.live_revision_id
+        source = (await conn.execute(select(revisions).where(revisions.c.id == source_id))).one()
+        number = (await conn.execute(
+            select(func.max(revisions.c.number)).where(revisions.c.notice_id == notice_id)
+        )).scalar_one() + 1
+        earlier = set(pending_rev.authors) if pending_rev is not None else set()
+        rev_id = await self._new_revision(conn, notice_id, number, NoticeIn.model_validate(source.content), who, now,
+                                          earlier)
+        await attachment_records.carry_over(conn, source_id, rev_id, without=without)
+        if pending_rev is not None:
+            await conn.execute(update(revisions).where(revisions.c.id == pending_rev.id)
+                               .values(state="superseded", updated_at=now))
+        await conn.execute(update(notices).where(notices.c.id == notice_id)
+                           .values(pending_revision_id=rev_id, updated_at=now))
+        await _event(conn, notice_id, rev_id, number, who, now, "edit")
+        return rev_id, number
 
     async def _next_index_no(self, conn: AsyncConnection, now: datetime) -> str:
         year = now.astimezone(self.settings.tz).year

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from publisher.domain.live import LiveNotice
+from publisher.attachments.records import of_live as live_files
+from publisher.domain.live import LiveAttachment, LiveNotice
 from publisher.domain.markup import plain_text, render_body
 from publisher.domain.notices import NoticeIn
 from publisher.domain.search import fold
@@ -61,12 +63,19 @@ def _loaded(row: Any, broken: dict[int, str]) -> LiveNotice | None:
 async def load_live(conn: AsyncConnection, broken: dict[int, str] | None = None) -> list[LiveNotice]:
     broken = {} if broken is None else broken
     rows = await conn.execute(_query().order_by(notices.c.id))
-    return [n for n in (_loaded(row, broken) for row in rows) if n is not None]
+    loaded = [n for n in (_loaded(row, broken) for row in rows) if n is not None]
+    return _with_files(loaded, await live_files(conn))
 
 
 async def load_one(conn: AsyncConnection, notice_id: int, broken: dict[int, str] | None = None) -> LiveNotice | None:
     row = (await conn.execute(_query().where(notices.c.id == notice_id))).first()
-    return _loaded(row, {} if broken is None else broken) if row else None
+    loaded = _loaded(row, {} if broken is None else broken) if row else None
+    return _with_files([loaded], await live_files(conn, notice_id))[0] if loaded else None
+
+
+def _with_files(loaded: list[LiveNotice], files: dict[int, tuple[LiveAttachment, ...]]) -> list[LiveNotice]:
+    """The live revision's attachments go with it (publisher.attachments.records)."""
+    return [replace(n, attachments=files[n.id]) if n.id in files else n for n in loaded]
 
 
 async def data_revision(conn: AsyncConnection) -> int:

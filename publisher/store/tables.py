@@ -230,3 +230,32 @@ notices.append_column(Column("imported_at", UTCDateTime, nullable=True))
 # What an event records beyond its comment: an import's source line, the personal-data
 # and secrecy flags a reviewer confirmed when approving.
 events.append_column(Column("details", JSON, nullable=True))
+# Attachment files (issue 13): the bytes live in blob storage under their sha256
+# (publisher.attachments.storage); this row is one upload of them to one notice, with
+# the name kept for download. An attachment belongs to revisions through
+# revision_attachments: a new revision made by an edit carries the previous one's
+# links over, and removing a file is a new revision without its link, so a file is
+# reviewed, published and withdrawn with the revision that holds it.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notice_id", Integer, ForeignKey("notices.id", ondelete="CASCADE"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content_type", String(120), nullable=False),
+    Column("filename", String(255), nullable=False),  # sanitised (publisher.attachments.names)
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_attachments_sha256", "sha256"),
+    Index("ix_attachments_notice", "notice_id"),
+)
+
+revision_attachments = Table(
+    "revision_attachments",
+    metadata,
+    Column("revision_id", Integer, ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True),
+    Column("attachment_id", Integer, ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),  # order on the page
+    Index("ix_revision_attachments_attachment", "attachment_id"),
+)

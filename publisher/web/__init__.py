@@ -9,8 +9,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from publisher import keys
+from publisher.attachments import labels
 from publisher.web import (
     account,
+    attachments,
     dashboard,
     devices,
     i18n,
@@ -30,9 +32,10 @@ STATIC = Path(__file__).parent / "static"
 def setup_web(app: web.Application) -> None:
     """Routes, static files, gettext for the templates, and the security headers that
     every HTML page (portal and kiosk page included) gets."""
-    for module in (login, dashboard, notices, review, schedule, devices, people, account, requests):
+    for module in (login, dashboard, notices, review, schedule, devices, people, account, requests, attachments):
         app.router.add_routes(module.routes)
     app.router.add_static("/staff/static/", STATIC, name="staff_static", append_version=False)
     app.router.add_get("/staff/{tail:.*}", missing_page)  # after every staff route
     i18n.install(aiohttp_jinja2.get_env(app))
+    labels.install(aiohttp_jinja2.get_env(app))  # attachment kinds and sizes
     app.setdefault(keys.HTML_HOOKS, []).append(security_headers)

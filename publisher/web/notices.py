@@ -38,7 +38,8 @@ ACTION_NAMES = {"create": N_("建立"), "edit": N_("編輯"), "submit": N_("送�
 DONE = {"saved": N_("草稿已儲存。"), "submitted": N_("已送審，等待審核。"),
         "withdrawn": N_("公告已撤回，已從所有管道移除。"), "approved": N_("已核准。"),
         "rejected": N_("已退回給作者。"), "published": N_("已核准並發布。"),
-        "recalled": N_("已撤回送審；修改後會成為新的版本。")}
+        "recalled": N_("已撤回送審；修改後會成為新的版本。"),
+        "attached": N_("附件已加入。"), "detached": N_("附件已移除。")}
 
 
 def notice_id(request: web.Request) -> int:

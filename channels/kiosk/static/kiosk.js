@@ -4,7 +4,7 @@
 // end passes, and says since when it is offline.
 import { pageIn, t } from './i18n.js';
 import { Live } from './live.js';
-import { el, ended, excerpt, facts, formatters, listItem, plainText, tags } from './view.js';
+import { attachmentList, el, ended, excerpt, facts, formatters, listItem, plainText, tags } from './view.js';
 
 const config = JSON.parse(document.body.dataset.config);
 const $ = (id) => document.getElementById(id);
@@ -174,6 +174,9 @@ function openDetail(item, from) {
   $('detail-summary').textContent = full.summary || '';
   $('detail-summary').hidden = !full.summary;
   $('detail-body').innerHTML = full.body_html; // sanitised by the server (nh3)
+  const files = attachmentList(full.attachments);
+  $('detail-files').replaceChildren(...files);
+  $('detail-files').hidden = files.length === 0;
   showView('detail');
   $('notice').scrollTop = 0;
   $('notice').focus({ preventScroll: true });

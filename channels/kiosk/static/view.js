@@ -89,3 +89,23 @@ export function facts(item, { fmt, org }) {
   ];
   return rows.filter(([, value]) => value).flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]);
 }
+
+// The notice's files: name, type and size, and a QR code of the portal's download
+// address for a phone to scan (the kiosk downloads nothing). The QR code is an image
+// (a data: URL made by the server), so nothing in it can run.
+function fileSize(size) {
+  if (size >= 1024 * 1024) return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+  if (size >= 1024) return `${Math.round(size / 1024)} KB`;
+  return `${size} B`;
+}
+
+export function attachmentList(files) {
+  if (!files || files.length === 0) return [];
+  const items = files.map((file) => el('li', { className: 'file' },
+    file.qr ? el('img', { className: 'qr', src: file.qr, alt: `${file.filename} 的下載二維碼`, width: 132, height: 132 }) : null,
+    el('span', { className: 'file-text' },
+      el('span', { className: 'file-name' }, file.filename),
+      el('span', { className: 'file-facts' }, `${file.label} · ${fileSize(file.size)}`),
+      file.qr ? el('span', { className: 'file-hint' }, '用手機掃描二維碼下載') : null)));
+  return [el('h3', { id: 'detail-files-h' }, `附件（${files.length}）`), el('ul', { className: 'files' }, items)];
+}

@@ -23,7 +23,7 @@ async def test_feed_shape_etag_and_304(client, staff, helpers) -> None:
     assert feed["emergency"] is False
     item = feed["rotation"][0]
     assert set(item) == {"notice_id", "index_no", "title", "summary", "body_html", "category", "priority",
-                         "dwell_s", "start", "end"}
+                         "dwell_s", "start", "end", "attachments"}
     assert item["notice_id"] == live["id"] and item["index_no"] == live["index_no"]
     assert item["start"].endswith("+08:00")
     resp = await client.get("/kiosk/v1/k1/feed.json",

@@ -1,0 +1,60 @@
+"""The notice page lists the live revision's files with type, size and thumbnails."""
+
+from __future__ import annotations
+
+import io
+
+import aiohttp
+from aiohttp.test_utils import TestClient
+from conftest import Staff, notice_body
+from PIL import Image
+
+from publisher import keys
+from tests.attachments.attachment_samples import image, ooxml, pdf
+
+
+async def attach(client: TestClient, staff: Staff, nid: int, data: bytes, name: str) -> dict:
+    body = aiohttp.FormData()
+    body.add_field("file", data, filename=name)
+    resp = await client.post(f"/api/v1/notices/{nid}/attachments", data=body, headers=staff["ed"])
+    assert resp.status == 201, await resp.text()
+    return dict(await resp.json())
+
+
+async def test_notice_page_lists_files_with_thumbnails(client: TestClient, staff: Staff) -> None:
+    nid = (await (await client.post("/api/v1/notices", json=notice_body(title="附件公告"),
+                                    headers=staff["ed"])).json())["id"]
+    doc = await attach(client, staff, nid, pdf(), "報名表.pdf")
+    png = await attach(client, staff, nid, image("PNG", (800, 600)), "地圖.png")
+    word = await attach(client, staff, nid, ooxml("word/"), "說明.docx")
+    number = (await (await client.post(f"/api/v1/notices/{nid}/submit", headers=staff["ed"])).json())[
+        "pending_revision"]["revision"]
+    await client.post(f"/api/v1/notices/{nid}/approve", json={"revision": number}, headers=staff["rev"])
+
+    html = await (await client.get(f"/notices/{nid}")).text()
+    assert "附件" in html
+    assert f'href="/attachments/{doc["id"]}/%E5%A0%B1%E5%90%8D%E8%A1%A8.pdf"' in html
+    assert "PDF · " in html and "PNG · " in html and "Word · " in html
+    assert f'src="/attachment-thumbnails/{doc["id"]}.png"' in html
+    assert f'src="/attachment-thumbnails/{png["id"]}.png"' in html
+    assert f'/attachment-thumbnails/{word["id"]}.png' not in html  # no thumbnail for Word
+
+    for found in (doc, png):
+        resp = await client.get(f"/attachment-thumbnails/{found['id']}.png")
+        assert resp.status == 200 and resp.headers["Content-Type"] == "image/png"
+        thumb = Image.open(io.BytesIO(await resp.read()))
+        assert max(thumb.size) <= 320
+        etag = resp.headers["ETag"]
+        assert (await client.get(f"/attachment-thumbnails/{found['id']}.png",
+                                 headers={"If-None-Match": etag})).status == 304
+    assert (await client.get(f"/attachment-thumbnails/{word['id']}.png")).status == 404
+    # cached on disk beside the file, by its sha256
+    settings = client.server.app[keys.SETTINGS]
+    derived = settings.attachments.root(settings.data_dir) / "derived"
+    assert {p.name.split(".")[0] for p in derived.rglob("*.png")} == {doc["sha256"], png["sha256"]}
+
+
+async def test_a_notice_without_files_shows_no_section(client: TestClient, staff: Staff, helpers) -> None:
+    live = await helpers.publish(client, staff)
+    html = await (await client.get(f"/notices/{live['id']}")).text()
+    assert 'class="attachments"' not in html
