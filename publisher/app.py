@@ -27,6 +27,8 @@ from publisher.queue import ContentQueue
 from publisher.scheduling import scheduler_ctx
 from publisher.services.devices import DeviceRegistry
 from publisher.services.notices import NoticeService
+from publisher.services.reports import ReportService
+from publisher.services.review_cases import CaseRegister
 from publisher.settings import Settings
 from publisher.store.engine import Database, make_engine
 from publisher.store.migrate import upgrade
@@ -110,6 +112,8 @@ def create_app(
     app[keys.NOTICES] = notices
     app[keys.DEVICES] = DeviceRegistry(db, settings, registry.kinds)
     app[keys.LIVE_SYNC] = sync
+    app[keys.REPORTS] = ReportService(db, settings)
+    app[keys.REVIEW_CASES] = CaseRegister(db)
 
     setup_sessions(app)
     setup_sign_in(app)

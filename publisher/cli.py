@@ -1,4 +1,4 @@
-"""The `publisher` command: serve, user add, user passwd, device add, db upgrade."""
+"""The `publisher` command: serve, user add, user passwd, device add, db upgrade, report."""
 
 from __future__ import annotations
 
@@ -57,6 +57,12 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     upgrade = db.add_parser("upgrade", help="apply migrations")
     upgrade.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+
+    report = sub.add_parser("report", help="the yearly disclosure report of a year (docs/reports.md)")
+    report.add_argument("--year", type=int, required=True, help="the year reported on, e.g. 2025")
+    report.add_argument("--format", choices=("html", "csv", "json"), default="html", help="default: html")
+    report.add_argument("--out", help="write to this file instead of standard output")
+    report.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     return parser
 
 
@@ -176,6 +182,10 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
             return (_user_passwd if args.action == "passwd" else _user_add)(settings, channels, args)
         if args.command == "device":
             return _device_add(settings, channels, args)
+        if args.command == "report":
+            from publisher.report_cli import report_command
+
+            return report_command(settings, args)
         return _db_upgrade(settings, channels)
     except ConfigError as exc:
         return _fail(str(exc))

@@ -45,3 +45,9 @@ THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
 ResponseHook = Callable[[web.Request, web.StreamResponse], None]
 HTML_HOOKS: web.AppKey[list[ResponseHook]] = web.AppKey("html_hooks", list)
 CATCH_ALL: web.AppKey[web.AbstractResource] = web.AppKey("catch_all", web.AbstractResource)
+# The yearly disclosure report (publisher.services.reports) and table 4's case register.
+if TYPE_CHECKING:
+    from publisher.services.reports import ReportService
+    from publisher.services.review_cases import CaseRegister
+REPORTS: web.AppKey[ReportService] = web.AppKey("reports")
+REVIEW_CASES: web.AppKey[CaseRegister] = web.AppKey("review_cases")

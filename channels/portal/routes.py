@@ -15,6 +15,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from channels.portal import select
+from channels.portal.reports import setup_reports
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import not_found
@@ -122,4 +123,5 @@ async def atom(request: web.Request) -> web.Response:
 
 def setup_portal(app: web.Application) -> None:
     app.router.add_routes(routes)
+    setup_reports(app)  # the published yearly reports (channels/portal/reports.py)
     app.router.add_static("/static/", STATIC, name="static", append_version=False)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from publisher.api import audit, auth, devices, live, notices, openapi, users
+from publisher.api import audit, auth, devices, live, notices, openapi, reports, users
 
 
 def setup_api(app: web.Application) -> None:
-    for module in (auth, users, audit, notices, devices, live, openapi):
+    for module in (auth, users, audit, notices, devices, live, openapi, reports):
         app.router.add_routes(module.routes)
     app[openapi.DOCUMENT] = {}

@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.Column('deadline_on', sa.Date(), nullable=False),
     sa.Column('extended_at', publisher.store.types.UTCDateTime(), nullable=True),
     sa.Column('extension_reason', sa.Text(), nullable=True),
-    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('outcome', sa.String(length=32), nullable=True),
     sa.Column('reply_text', sa.Text(), nullable=True),
     sa.Column('notice_id', sa.Integer(), nullable=True),
     sa.Column('replied_at', publisher.store.types.UTCDateTime(), nullable=True),
