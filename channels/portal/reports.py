@@ -11,7 +11,7 @@ from aiohttp import web
 
 from publisher import keys
 from publisher.errors import not_found
-from publisher.services.report_formats import as_csv, template_context
+from publisher.services.report_formats import as_csv, stylesheet, template_context
 
 routes = web.RouteTableDef()
 
@@ -52,10 +52,8 @@ async def csv_file(request: web.Request) -> web.Response:
 
 
 @routes.get("/reports/report.css")
-async def stylesheet(request: web.Request) -> web.Response:
-    env = aiohttp_jinja2.get_env(request.app)
-    source, _, _ = env.loader.get_source(env, "report/report.css")  # type: ignore[union-attr]
-    return web.Response(text=source, content_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+async def report_css(request: web.Request) -> web.Response:
+    return web.Response(text=stylesheet(), content_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @routes.get("/reports/{year}")

@@ -80,9 +80,11 @@ def _environment() -> jinja2.Environment:
                               autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def template_context(report: dict[str, Any], category_name: Callable[[str], str]) -> dict[str, Any]:
-    """What the report templates (report/_report.html) need beside the report itself."""
-    return {
+def template_context(report: dict[str, Any], category_name: Callable[[str], str],
+                     bad_cells: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """What the report templates (report/_report.html) need beside the report itself;
+    `bad_cells` are marked (a check fails there: the staff page)."""
+    return {"bad_cells": bad_cells,
         "r": report, "sections": SECTIONS, "category_name": category_name, "table2_rows": TABLE2_ROWS,
         "table2_cell": table2_cell, "table3_rows": TABLE3_ROWS, "table3_columns": TABLE3_COLUMNS,
         "table3_labels": TABLE3_COLUMN_LABELS, "case_kinds": CASE_KINDS, "table4_columns": TABLE4_COLUMNS,
@@ -92,6 +94,13 @@ def template_context(report: dict[str, Any], category_name: Callable[[str], str]
 
 def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def stylesheet() -> str:
+    """report/report.css: the report's screen and A4 print styles (served by the portal
+    and the staff page; inlined in the CLI's document)."""
+    source, _, _ = _environment().loader.get_source(_environment(), "report/report.css")  # type: ignore[union-attr]
+    return source
 
 
 def as_html(report: dict[str, Any], category_name: Callable[[str], str]) -> str:

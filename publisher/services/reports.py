@@ -166,6 +166,15 @@ class ReportService:
             return [{"year": r.year, "published_at": r.published_at.isoformat() if r.published_at else None}
                     for r in rows]
 
+    async def years(self) -> list[dict[str, Any]]:
+        """Every report staff have started, newest year first (for the staff list)."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(yearly_reports.c.year, yearly_reports.c.state, yearly_reports.c.revision,
+                       yearly_reports.c.updated_at).order_by(yearly_reports.c.year.desc()).limit(200))
+            return [{"year": r.year, "state": r.state, "revision": r.revision, "updated_at": r.updated_at.isoformat()}
+                    for r in rows]
+
     async def published(self, year: int) -> dict[str, Any] | None:
         """The published report of `year` as published, or None."""
         async with self.db.read() as conn:

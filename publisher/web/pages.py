@@ -39,6 +39,7 @@ NAV = (
     ("/staff/devices", N_("裝置"), ()),
     ("/staff/users", N_("人員"), ("admin",)),
     ("/staff/audit", N_("稽核紀錄"), ("admin",)),
+    ("/staff/reports", N_("年度報告"), ()),
 )
 
 # What a refusal means to the person who met it, by the service's error code.
