@@ -255,7 +255,8 @@ review_cases = Table(
     "review_cases",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("kind", String(40), nullable=False),  # reconsideration | litigation_direct | litigation_after_reconsideration
+    # reconsideration | litigation_direct | litigation_after_reconsideration
+    Column("kind", String(40), nullable=False),
     Column("filed_on", Date, nullable=False),
     Column("outcome", String(16), nullable=True),  # upheld | corrected | other; null while pending
     Column("decided_on", Date, nullable=True),

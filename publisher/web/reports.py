@@ -165,7 +165,8 @@ async def act(request: web.Request) -> web.StreamResponse:
                                              "comment": data.get("comment") or None}, now)
             done = "approved"
         elif action == "reject":
-            await service.reject(me, year, {"revision": data.get("revision", ""), "reason": data.get("comment", "")}, now)
+            reason = data.get("comment", "")
+            await service.reject(me, year, {"revision": data.get("revision", ""), "reason": reason}, now)
             done = "rejected"
         elif action == "publish":
             await service.publish(me, year, now)

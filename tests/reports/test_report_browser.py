@@ -4,8 +4,6 @@ tables within the page width; and the staff page passes axe too."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient

@@ -8,10 +8,14 @@ import asyncio
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from conftest import Staff
 from report_support import (
@@ -101,10 +105,17 @@ def check_cells(found: dict[str, str]) -> None:
     assert wrong == {}
 
 
-async def run_cli(tmp_path: Path, database_url: str, fmt: str, monkeypatch: Any, year: int = 2025) -> str:
-    out = tmp_path / f"report.{fmt}"
+def cli_env(monkeypatch: Any, database_url: str, tmp_path: Path) -> None:
+    """The command in this process, on the test's database; its logging set-up would
+    reconfigure structlog for the tests that follow, so it is left out."""
     monkeypatch.setenv("PUBLISHER_DATABASE__URL", database_url)
     monkeypatch.setenv("PUBLISHER_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("publisher.cli.setup_logging", lambda _format: None)
+
+
+async def run_cli(tmp_path: Path, database_url: str, fmt: str, monkeypatch: Any, year: int = 2025) -> str:
+    out = tmp_path / f"report.{fmt}"
+    cli_env(monkeypatch, database_url, tmp_path)
     argv = ["report", "--year", str(year), "--format", fmt, "--out", str(out)]
     code = await asyncio.get_running_loop().run_in_executor(None, main, argv)
     assert code == 0
@@ -148,10 +159,23 @@ async def test_a_year_without_data_is_zeros(client: TestClient, staff: Staff, tm
 
 def test_cli_prints_to_stdout_and_names_a_bad_year(tmp_path: Path, database_url: str, monkeypatch: Any,
                                                    capsys: Any) -> None:
-    monkeypatch.setenv("PUBLISHER_DATABASE__URL", database_url)
-    monkeypatch.setenv("PUBLISHER_DATA_DIR", str(tmp_path))
+    cli_env(monkeypatch, database_url, tmp_path)
     assert main(["report", "--year", "2020", "--format", "json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["year"] == 2020 and printed["table3"]["total"]["total"] == 0
     assert main(["report", "--year", "1999"]) == 2
     assert "invalid year" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # starts the command as a process
+def test_the_command_as_a_process(tmp_path: Path) -> None:
+    env = {**os.environ, "PUBLISHER_DATABASE__URL": f"sqlite+aiosqlite:///{tmp_path / 'p.db'}",
+           "PUBLISHER_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "publisher.cli", "report", "--year", "2021", "--format", "csv"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == len(expected_cells()) and {r["value"] for r in rows} == {"0", "0.0"}
+    done = subprocess.run([sys.executable, "-m", "publisher.cli", "report", "--year", "21"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "invalid year" in done.stderr

@@ -54,7 +54,8 @@ async def test_write_review_and_publish_on_the_pages(client: TestClient, staff: 
     await sign_in(client, "rev")
     page = await (await client.get("/staff/reports/2025")).text()
     assert f'name="revision" value="{report["revision"]}"' in page
-    resp = await post_form(client, "/staff/reports/2025", {"action": "approve", "revision": str(report["revision"] - 1)})
+    stale = str(report["revision"] - 1)
+    resp = await post_form(client, "/staff/reports/2025", {"action": "approve", "revision": stale})
     assert resp.status == 409 and "不是等待審核的版本" in await resp.text()
     resp = await post_form(client, "/staff/reports/2025", {"action": "approve", "revision": str(report["revision"])})
     assert resp.status == 303

@@ -63,8 +63,8 @@ async def test_review_four_eyes_revision_and_publish(client: TestClient, staff: 
     resp = await client.post("/api/v1/reports/2025/reject", json={"revision": revision, "reason": "第五部分太简略"},
                              headers=staff["rev"])
     assert (await resp.json())["state"] == "draft"
-    await client.patch("/api/v1/reports/2025", json={"sections": {"problems": "公开内容的及时性有待提高；已建立提醒。"}},
-                       headers=staff["ed"])
+    better = {"sections": {"problems": "公开内容的及时性有待提高；已建立提醒。"}}
+    await client.patch("/api/v1/reports/2025", json=better, headers=staff["ed"])
     new_revision = await write_and_submit(client, staff, 2025)
     assert new_revision > revision
     await refused(await client.post("/api/v1/reports/2025/approve", json={"revision": revision},
