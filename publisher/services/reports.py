@@ -35,6 +35,7 @@ from publisher.services.users import Principal
 from publisher.settings import Settings
 from publisher.store.engine import Database
 from publisher.store.tables import report_events, users, yearly_reports
+from publisher.store.upsert import insert_missing
 
 WRITE_ROLES = ("editor",)
 REVIEW_ROLES = ("reviewer",)
@@ -322,7 +323,8 @@ async def _lock(conn: AsyncConnection, year: int, now: datetime, create: bool = 
     if row is None:
         if not create:
             raise conflict(f"there is no draft of the report of {year}; write it first", "nothing_to_submit")
-        await conn.execute(insert(yearly_reports).values(
+        # Two first edits at once: one row (the other finds it, then waits for its lock).
+        await insert_missing(conn, yearly_reports, dict(
             year=year, state="draft", revision=0, sections={}, figures={}, authors=[], created_at=now, updated_at=now))
         row = (await conn.execute(query)).first()
     return row

@@ -211,3 +211,16 @@ async def test_case_register(client: TestClient, staff: Staff) -> None:
                   422, "validation_failed")
     assert (await client.delete(f"/api/v1/review-cases/{case['id']}", headers=staff["ed"])).status == 204
     await refused(await client.get(f"/api/v1/review-cases/{case['id']}", headers=staff["ed"]), 404, "not_found")
+
+
+async def test_two_first_edits_at_once_make_one_report(client: TestClient, staff: Staff) -> None:
+    import asyncio
+
+    async def edit(text: str, who: str) -> int:
+        resp = await client.patch("/api/v1/reports/2023", json={"sections": {"overview": text}}, headers=staff[who])
+        return resp.status
+
+    assert await asyncio.gather(edit("甲", "ed"), edit("乙", "ed2")) == [200, 200]
+    report = await (await client.get("/api/v1/reports/2023", headers=staff["rev"])).json()
+    assert report["revision"] == 2 and sorted(report["authors"]) == ["ed", "ed2"]
+    assert report["sections"]["overview"] in ("甲", "乙")
