@@ -46,14 +46,13 @@ def _day(value: Any, name: str) -> date | None:
         raise ValueError(f"{name}: not a date: {value!r}") from None
 
 
-def notice_record(category: str, first_live_at: datetime, channels: Any, meta: Any, tz: tzinfo) -> NoticeRecord:
+def notice_record(category: str, first_live_at: datetime, channels: Any, meta: Mapping[str, Any],
+                  tz: tzinfo) -> NoticeRecord:
     """A notice as the report sees it; ValueError naming the meta field at fault."""
-    meta = meta if isinstance(meta, Mapping) else {}
-    on_portal = isinstance(channels, list) and "portal" in channels
     return NoticeRecord(
         category=category,
         first_public_on=first_live_at.astimezone(tz).date(),
-        on_portal=on_portal,
+        on_portal=_on_portal(channels),
         doc_kind=meta.get("doc_kind") or "other",
         issued_on=_day(meta.get("issued_on"), "meta.issued_on"),
         validity=meta.get("validity") or "in_force",
@@ -61,23 +60,33 @@ def notice_record(category: str, first_live_at: datetime, channels: Any, meta: A
     )
 
 
+def _on_portal(channels: Any) -> bool:
+    return isinstance(channels, list) and "portal" in channels
+
+
+META_KEYS = ("doc_kind", "issued_on", "validity", "repealed_on")
+
+
 async def _notices(conn: AsyncConnection, tz: tzinfo, out: Records) -> None:
     content = revisions.c.content
+    # Only the few keys the report needs, as text: the database extracts them, so that
+    # neither the bodies nor whole JSON documents travel or get parsed.
     query = (
-        select(notices.c.id, notices.c.category, notices.c.first_live_at,
-               content["channels"].label("channels"), content["meta"].label("meta"))
+        select(notices.c.id, notices.c.category, notices.c.first_live_at, content["channels"].label("channels"),
+               *(content[("meta", key)].as_string().label(key) for key in META_KEYS))
         .select_from(notices.outerjoin(revisions, revisions.c.id == notices.c.live_revision_id))
         .where(notices.c.first_live_at.is_not(None))
         .order_by(notices.c.id)
     )
     for row in await conn.execute(query):
+        meta = {key: getattr(row, key) for key in META_KEYS}
         try:
-            out.notices.append(notice_record(row.category, row.first_live_at, row.channels, row.meta, tz))
+            out.notices.append(notice_record(row.category, row.first_live_at, row.channels, meta, tz))
         except ValueError as exc:
             out.problems.append({"table": "notices", "id": row.id, "message": str(exc)})
             # Still counted where its meta does not matter (section 一), as a plain document.
-            on_portal = isinstance(row.channels, list) and "portal" in row.channels
-            out.notices.append(NoticeRecord(row.category, row.first_live_at.astimezone(tz).date(), on_portal))
+            out.notices.append(NoticeRecord(row.category, row.first_live_at.astimezone(tz).date(),
+                                            _on_portal(row.channels)))
 
 
 async def _requests(conn: AsyncConnection, year: int, out: Records) -> None:
