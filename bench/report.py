@@ -1,20 +1,19 @@
 """The yearly report over a bureau's history: how long `GET /api/v1/reports/{year}`'s
 work takes (reading the records and computing every table) for 10,000 notices over ten
-years and 2,000 requests, on a throw-away SQLite database (or $PUBLISHER_BENCH_DB).
+years and 2,000 requests, on a throw-away SQLite database (or an empty one given by --database).
 
 Goal: under 1 s for a report (it runs on a staff click and in `publisher report`);
 the event loop is never blocked by the computation itself (it runs in the executor).
 The CPU time printed (all threads of the process) is what other load on a shared
 machine disturbs least.
 
-    python bench/report.py [--notices 10000] [--requests 2000] [--rounds 3]
+    python bench/report.py [--notices 10000] [--requests 2000] [--rounds 3] [--database URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
@@ -71,7 +70,7 @@ async def fill(db: Database, n_notices: int, n_requests: int) -> None:
 
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("PUBLISHER_BENCH_DB") or f"sqlite+aiosqlite:///{tmp}/bench.db"
+        url = args.database or f"sqlite+aiosqlite:///{tmp}/bench.db"
         settings = load_settings(ROOT / "config" / "default.toml", database={"url": url}, data_dir=tmp)
         db = Database(make_engine(url))
         await upgrade(db.engine)
@@ -96,4 +95,5 @@ if __name__ == "__main__":
     parser.add_argument("--notices", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", help="an empty database's URL (default: SQLite in a temporary folder)")
     asyncio.run(main(parser.parse_args()))

@@ -64,22 +64,20 @@ def _on_portal(channels: Any) -> bool:
     return isinstance(channels, list) and "portal" in channels
 
 
-META_KEYS = ("doc_kind", "issued_on", "validity", "repealed_on")
-
 
 async def _notices(conn: AsyncConnection, tz: tzinfo, out: Records) -> None:
     content = revisions.c.content
-    # Only the few keys the report needs, as text: the database extracts them, so that
-    # neither the bodies nor whole JSON documents travel or get parsed.
+    # Only `channels` and `meta` (small), never the bodies; two extractions a row, as
+    # each one parses the stored document again (PostgreSQL's json, SQLite's text).
     query = (
         select(notices.c.id, notices.c.category, notices.c.first_live_at, content["channels"].label("channels"),
-               *(content[("meta", key)].as_string().label(key) for key in META_KEYS))
+               content["meta"].label("meta"))
         .select_from(notices.outerjoin(revisions, revisions.c.id == notices.c.live_revision_id))
         .where(notices.c.first_live_at.is_not(None))
         .order_by(notices.c.id)
     )
     for row in await conn.execute(query):
-        meta = {key: getattr(row, key) for key in META_KEYS}
+        meta = row.meta if isinstance(row.meta, dict) else {}
         try:
             out.notices.append(notice_record(row.category, row.first_live_at, row.channels, meta, tz))
         except ValueError as exc:
