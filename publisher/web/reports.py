@@ -37,6 +37,8 @@ REFUSALS = {
     "published": N_("報告已發佈，不能再修改。"),
     "four_eyes": N_("依「四眼原則」，報告的作者不能核准或退回它。請由另一位審核人處理。"),
 }
+ACTION_NAMES = {"edit": N_("修改"), "submit": N_("送審"), "approve": N_("核准"), "reject": N_("退回"),
+                "publish": N_("發佈")}
 PER_PAGE_CASES = 200
 
 
@@ -72,6 +74,7 @@ async def _page(request: web.Request, year: int, status: int = 200, **extra: Any
     return await render(request, "staff/report.html", {
         **template_context(report, settings.category_name, bad),
         "year": year, "state_names": {k: t(v) for k, v in STATE_NAMES.items()},
+        "action_names": {k: t(v) for k, v in ACTION_NAMES.items()},
         "figure_labels": {k: t(v) for k, v in FIGURE_LABELS.items()}, "section_titles": dict(SECTIONS),
         "cases": cases["items"], "case_kinds": CASE_KINDS, "case_outcomes": CASE_OUTCOMES,
         "case_labels": TABLE4_LABELS, "history": history, "values": values, "errors": {}, "alert": None,
