@@ -4,14 +4,16 @@ published report that later data does not change, and the portal pages."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from conftest import Staff
 from refusals import refused
 from report_support import add_notice, add_request, local, user_id
-from test_report_figures import check_cells, csv_cells, html_cells, seed
+from test_report_figures import check_cells, csv_cells, html_cells, run_cli, seed
 
 from publisher import keys
 
@@ -35,7 +37,8 @@ async def approve(client: TestClient, staff: Staff, year: int, revision: int, re
     return await resp.json()
 
 
-async def test_review_four_eyes_revision_and_publish(client: TestClient, staff: Staff) -> None:
+async def test_review_four_eyes_revision_and_publish(client: TestClient, staff: Staff, tmp_path: Path,
+                                                     database_url: str, monkeypatch: Any) -> None:
     await staff.add("both", "editor", "reviewer")
     await seed(client, staff)
     # the narratives are needed before review, each named
@@ -85,6 +88,9 @@ async def test_review_four_eyes_revision_and_publish(client: TestClient, staff: 
     again = await (await client.get("/api/v1/reports/2025", headers=staff["rev"])).json()
     assert again["proactive_by_category"]["news"] == published["proactive_by_category"]["news"]
     assert again["table3"]["new"] == published["table3"]["new"]
+    printed = json.loads(await run_cli(tmp_path, database_url, "json", monkeypatch))  # the command shows it too
+    assert printed["state"] == "published" and printed["table3"] == published["table3"]
+    assert printed["proactive_by_category"] == published["proactive_by_category"]
     await refused(await client.patch("/api/v1/reports/2025", json={"sections": {"problems": "x"}},
                                      headers=staff["ed"]), 409, "published")
     history = await (await client.get("/api/v1/reports/2025/history", headers=staff["ed"])).json()
