@@ -36,6 +36,9 @@ REFUSALS = {
     "not_approved": N_("報告須先經核准才能發佈。"),
     "published": N_("報告已發佈，不能再修改。"),
     "four_eyes": N_("依「四眼原則」，報告的作者不能核准或退回它。請由另一位審核人處理。"),
+    "in_review": N_("報告正在審核中，核准或退回前不能修改。"),
+    "not_in_review": N_("報告目前沒有等待審核。"),
+    "nothing_to_submit": N_("只有草稿可以送審。"),
 }
 ACTION_NAMES = {"edit": N_("修改"), "submit": N_("送審"), "approve": N_("核准"), "reject": N_("退回"),
                 "publish": N_("發佈")}

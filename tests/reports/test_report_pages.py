@@ -44,7 +44,8 @@ async def test_write_review_and_publish_on_the_pages(client: TestClient, staff: 
 
     # the author who is also a reviewer is refused on the page (four eyes)
     await sign_in(client, "both")
-    await post_form(client, "/staff/reports/2025", {"action": "save", **SECTION_FORM}, token_from="/staff/reports/2025")
+    resp = await post_form(client, "/staff/reports/2025", {"action": "save", **SECTION_FORM})
+    assert resp.status == 409 and "報告正在審核中" in await resp.text()
     report = await (await client.get("/api/v1/reports/2025")).json()
     assert report["state"] == "in_review"  # the save was refused: in review
     await sign_in(client, "ed")

@@ -230,3 +230,13 @@ async def test_two_first_edits_at_once_make_one_report(client: TestClient, staff
     report = await (await client.get("/api/v1/reports/2023", headers=staff["rev"])).json()
     assert report["revision"] == 2 and sorted(report["authors"]) == ["ed", "ed2"]
     assert report["sections"]["overview"] in ("甲", "乙")
+
+
+async def test_an_edit_after_approval_needs_a_new_review(client: TestClient, staff: Staff) -> None:
+    approved = await approve(client, staff, 2024, await write_and_submit(client, staff, 2024))
+    assert approved["state"] == "approved"
+    resp = await client.patch("/api/v1/reports/2024", json={"figures": {"licensing": 7}}, headers=staff["ed2"])
+    body = await resp.json()
+    assert body["state"] == "draft" and body["approved_by"] is None and body["revision"] == approved["revision"] + 1
+    assert sorted(body["authors"]) == ["ed", "ed2"]
+    await refused(await client.post("/api/v1/reports/2024/publish", headers=staff["rev"]), 409, "not_approved")
