@@ -32,6 +32,8 @@ from publisher.services.devices import DeviceRegistry
 from publisher.services.notices import NoticeService
 from publisher.services.request_intake import IntakeLimit
 from publisher.services.requests import RequestService
+from publisher.services.reports import ReportService
+from publisher.services.review_cases import CaseRegister
 from publisher.settings import Settings
 from publisher.store.engine import Database, make_engine
 from publisher.store.migrate import upgrade
@@ -121,6 +123,8 @@ def create_app(
     # the review's personal-data and secrecy checks scan file names with the text
     notices.attachment_names.append(attachment_records.names_of_notice_revision)
     app.on_cleanup.append(_close_attachments)
+    app[keys.REPORTS] = ReportService(db, settings)
+    app[keys.REVIEW_CASES] = CaseRegister(db)
 
     setup_sessions(app)
     setup_sign_in(app)

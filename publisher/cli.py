@@ -1,5 +1,5 @@
 """The `publisher` command: serve, user add, user passwd, device add, db upgrade, purge-requests,
-import notices."""
+import notices, report."""
 
 from __future__ import annotations
 
@@ -70,6 +70,11 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     import_notices.add_argument("--dry-run", action="store_true", help="check every line and count; write nothing")
     import_notices.add_argument("--by", help="the staff account to record the import under (default: importer)")
     import_notices.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+    report = sub.add_parser("report", help="the yearly disclosure report of a year (docs/reports.md)")
+    report.add_argument("--year", type=int, required=True, help="the year reported on, e.g. 2025")
+    report.add_argument("--format", choices=("html", "csv", "json"), default="html", help="default: html")
+    report.add_argument("--out", help="write to this file instead of standard output")
+    report.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     return parser
 
 
@@ -237,6 +242,10 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
             return _purge_requests(settings, channels, args)
         if args.command == "import":
             return _import_notices(settings, channels, args)
+        if args.command == "report":
+            from publisher.report_cli import report_command
+
+            return report_command(settings, args)
         return _db_upgrade(settings, channels)
     except ConfigError as exc:
         return _fail(str(exc))

@@ -55,3 +55,9 @@ REQUEST_INTAKE: web.AppKey[IntakeLimit] = web.AppKey("request_intake")
 if TYPE_CHECKING:
     from publisher.services.attachments import AttachmentService
 ATTACHMENTS: web.AppKey[AttachmentService] = web.AppKey("attachments")
+# The yearly disclosure report (publisher.services.reports) and table 4's case register.
+if TYPE_CHECKING:
+    from publisher.services.reports import ReportService
+    from publisher.services.review_cases import CaseRegister
+REPORTS: web.AppKey[ReportService] = web.AppKey("reports")
+REVIEW_CASES: web.AppKey[CaseRegister] = web.AppKey("review_cases")

@@ -19,6 +19,7 @@ from channels.portal import keys as portal_keys
 from channels.portal.language import language_context, localized, remember
 from channels.portal import select
 from channels.portal.attachments import setup_attachments
+from channels.portal.reports import setup_reports
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import not_found
@@ -176,6 +177,7 @@ def setup_portal(app: web.Application) -> None:
         app.router.add_routes(module.routes)
     # every portal HTML answer (any module's) keeps a ?lang= choice in a cookie
     app.setdefault(keys.HTML_HOOKS, []).append(remember)
+    setup_reports(app)  # the published yearly reports (channels/portal/reports.py)
     app.router.add_static("/static/", STATIC, name="static", append_version=False)
     setup_attachments(app)  # GET /attachments/..., and the notice page's file list
     from channels.portal.requests import setup_requests  # imports this module: set up last

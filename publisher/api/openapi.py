@@ -18,6 +18,8 @@ from publisher.domain.notices import NoticeIn
 from publisher.http.json_io import json_response
 from publisher.services.devices import DeviceIn
 from publisher.services.notices import Approval, Reason, Recall, Rejection
+from publisher.services.reports import ReportApproval, ReportEdit, ReportRejection
+from publisher.services.review_cases import CaseIn
 from publisher.services.users import PasswordChange, UserIn, UserPatch
 
 routes = web.RouteTableDef()
@@ -32,6 +34,8 @@ def _request_models(channels: ChannelRegistry) -> dict[str, type[BaseModel]]:
             "Rejection": Rejection, "Recall": Recall, "UserIn": UserIn, "UserPatch": UserPatch,
             "PasswordChange": PasswordChange, "DeviceIn": DeviceIn,
             **REQUEST_MODELS,
+            "ReportEdit": ReportEdit, "ReportApproval": ReportApproval, "ReportRejection": ReportRejection,
+            "CaseIn": CaseIn,
             **channels.openapi_models}
 
 
@@ -129,6 +133,7 @@ def _paths(channels: ChannelRegistry) -> dict[str, Any]:
                             "get": _op("Devices with last_seen, last_version, online")},
         "/api/v1/devices/{id}": {**with_id, "delete": _op("Revoke the device's token")},
         **_request_paths(),
+        **_report_paths(),
         **_channel_paths(channels),
         "/api/v1/openapi.json": {"get": _op("This document", auth=False, errors=())},
     }
@@ -168,6 +173,35 @@ def _upload_op() -> dict[str, Any]:
         "type": "object", "required": ["file"],
         "properties": {"file": {"type": "string", "format": "binary"}}}}}}
     return op
+def _report_paths() -> dict[str, Any]:
+    """The yearly disclosure report and table 4's case register (docs/reports.md)."""
+    year = {"parameters": [{"name": "year", "in": "path", "required": True,
+                            "schema": {"type": "string", "pattern": "^[0-9]{4}$"}}]}
+    return {
+        "/api/v1/reports": {"get": _op("The published reports' years")},
+        "/api/v1/reports/{year}": {
+            **year,
+            "get": _op("The report of a year as JSON (DISCLOSURE.md), with state, narratives, checks, violations"),
+            "put": _op("Set every narrative section and staff figure (absent: empty or zero)", "ReportEdit"),
+            "patch": _op("Change the narrative sections and staff figures named", "ReportEdit")},
+        "/api/v1/reports/{year}/submit": {**year, "post": _op("Send the draft report to review")},
+        "/api/v1/reports/{year}/approve": {**year, "post": _op(
+            "Approve the revision named (a reviewer who wrote none of it)", "ReportApproval")},
+        "/api/v1/reports/{year}/reject": {**year, "post": _op(
+            "Send the revision named back to draft with a reason", "ReportRejection")},
+        "/api/v1/reports/{year}/publish": {**year, "post": _op(
+            "Publish an approved report on the portal; refused while a check fails (409 check_failed)")},
+        "/api/v1/reports/{year}/history": {**year, "get": _op("The report's events")},
+        "/api/v1/review-cases": {
+            "post": _op("Record a reconsideration or lawsuit (table 4)", "CaseIn", ok=201),
+            "get": _op("The case register, newest first", params=[
+                _q("year", "only cases counted in that year's table 4", {"type": "integer"}),
+                _q("limit", "1 to 200", {"type": "integer", "minimum": 1, "maximum": 200}),
+                _q("cursor", "next_cursor of the previous page")])},
+        "/api/v1/review-cases/{id}": {
+            "parameters": [_ID], "get": _op("One case"), "put": _op("Replace a case (e.g. its outcome)", "CaseIn"),
+            "delete": _op("Remove a case recorded in error", ok=204)},
+    }
 
 
 def _channel_paths(channels: ChannelRegistry) -> dict[str, Any]:

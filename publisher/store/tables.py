@@ -259,3 +259,58 @@ revision_attachments = Table(
     Column("position", Integer, nullable=False),  # order on the page
     Index("ix_revision_attachments_attachment", "attachment_id"),
 )
+
+# The yearly disclosure report of a year (DISCLOSURE.md): what staff write (the narrative
+# sections) and enter (table 2 rows 5 to 8), its review state, and once published the
+# report as published (`snapshot`), so that later data never changes a public report.
+yearly_reports = Table(
+    "yearly_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False, unique=True),
+    Column("state", String(16), nullable=False),  # draft | in_review | approved | published
+    Column("revision", Integer, nullable=False),  # bumped by every edit; a reviewer names it
+    Column("sections", JSON, nullable=False),  # section code -> narrative text
+    Column("figures", JSON, nullable=False),  # figure code -> {value, by, at}
+    Column("authors", JSON, nullable=False),  # user ids who edited this revision (four eyes)
+    Column("submitted_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("submitted_at", UTCDateTime, nullable=True),
+    Column("approved_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("approved_at", UTCDateTime, nullable=True),
+    Column("published_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("published_at", UTCDateTime, nullable=True),
+    Column("snapshot", JSON, nullable=True),  # the published report, as published
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# What happened to a report: edit, submit, approve, reject, recall, publish (with a reason).
+report_events = Table(
+    "report_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("yearly_reports.id", ondelete="CASCADE"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("actor_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("action", String(24), nullable=False),
+    Column("comment", Text, nullable=True),
+    Index("ix_report_events_report", "report_id", "id"),
+)
+
+# Administrative reconsiderations and lawsuits about disclosure (table 4's register).
+review_cases = Table(
+    "review_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # reconsideration | litigation_direct | litigation_after_reconsideration
+    Column("kind", String(40), nullable=False),
+    Column("filed_on", Date, nullable=False),
+    Column("outcome", String(16), nullable=True),  # upheld | corrected | other; null while pending
+    Column("decided_on", Date, nullable=True),
+    Column("note", Text, nullable=True),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_review_cases_filed_on", "filed_on"),
+)

@@ -20,6 +20,7 @@ from publisher.web import (
     notices,
     people,
     requests,
+    reports,
     review,
     schedule,
 )
@@ -32,7 +33,8 @@ STATIC = Path(__file__).parent / "static"
 def setup_web(app: web.Application) -> None:
     """Routes, static files, gettext for the templates, and the security headers that
     every HTML page (portal and kiosk page included) gets."""
-    for module in (login, dashboard, notices, review, schedule, devices, people, account, requests, attachments):
+    for module in (login, dashboard, notices, review, schedule, devices, people, account, requests, attachments,
+                   reports):
         app.router.add_routes(module.routes)
     app.router.add_static("/staff/static/", STATIC, name="staff_static", append_version=False)
     app.router.add_get("/staff/{tail:.*}", missing_page)  # after every staff route

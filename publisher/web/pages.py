@@ -40,6 +40,7 @@ NAV = (
     ("/staff/users", N_("人員"), ("admin",)),
     ("/staff/audit", N_("稽核紀錄"), ("admin",)),
     ("/staff/requests", N_("依申請公開"), ()),
+    ("/staff/reports", N_("年度報告"), ()),
 )
 
 # What a refusal means to the person who met it, by the service's error code.

@@ -21,7 +21,7 @@ def staff_post_routes(app) -> list[str]:
         info = route.resource.get_info() if route.resource else {}
         path = info.get("path") or info.get("formatter") or ""
         if route.method == "POST" and path.startswith("/staff/"):
-            paths.append(path.replace("{id}", "1"))
+            paths.append(re.sub(r"\{[^}]+\}", "1", path))  # any path parameter: {id}, {year}
     return sorted(set(paths))
 
 
