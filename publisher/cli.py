@@ -57,6 +57,10 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     upgrade = db.add_parser("upgrade", help="apply migrations")
     upgrade.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+
+    search = sub.add_parser("search", help="the portal's search index").add_subparsers(dest="action", required=True)
+    reindex = search.add_parser("reindex", help="rebuild the search index from the live notices")
+    reindex.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     return parser
 
 
@@ -147,6 +151,18 @@ def _db_upgrade(settings: Settings, channels: ChannelRegistry) -> int:
     return 0
 
 
+def _search_reindex(settings: Settings, channels: ChannelRegistry) -> int:
+    from publisher.search_index.sync import rebuild
+
+    async def work(s: Any) -> int:
+        async with s.db.write() as conn:
+            return await rebuild(conn)
+
+    count = asyncio.run(_with_services(settings, channels, work))
+    print(f"search index rebuilt: {count} public notices indexed")
+    return 0
+
+
 def _serve(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from publisher.app import create_app, freeze_heap
 
@@ -176,6 +192,8 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
             return (_user_passwd if args.action == "passwd" else _user_add)(settings, channels, args)
         if args.command == "device":
             return _device_add(settings, channels, args)
+        if args.command == "search":
+            return _search_reindex(settings, channels)
         return _db_upgrade(settings, channels)
     except ConfigError as exc:
         return _fail(str(exc))

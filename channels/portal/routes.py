@@ -16,7 +16,6 @@ from aiohttp import web
 
 from channels.portal import select
 from publisher import keys
-from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import not_found
 
 routes = web.RouteTableDef()
@@ -92,13 +91,6 @@ async def notice(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("portal/notice.html", request, _context(request, n=found))
 
 
-@routes.get("/search")
-async def search_page(request: web.Request) -> web.Response:
-    query = request.query.get("q", "").strip()[:MAX_QUERY]
-    items = search(_record(request), query) if query else []
-    return aiohttp_jinja2.render_template("portal/search.html", request, _context(request, items=items, query=query))
-
-
 @routes.get("/feed.atom")
 async def atom(request: web.Request) -> web.Response:
     settings = request.app[keys.SETTINGS]
@@ -121,5 +113,8 @@ async def atom(request: web.Request) -> web.Response:
 
 
 def setup_portal(app: web.Application) -> None:
+    from channels.portal import search  # its own module; it uses _context from here
+
     app.router.add_routes(routes)
+    app.router.add_routes(search.routes)
     app.router.add_static("/static/", STATIC, name="static", append_version=False)

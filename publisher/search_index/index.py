@@ -1,35 +1,38 @@
 """The search index of live notices, one interface over SQLite FTS5 and PostgreSQL.
 
-Both keep the folded token text (tokens.py) of each live notice in `notice_search`, one
-row per notice: `title` and `body` (summary, body, index number, document number,
-issuing body, keywords). SQLite indexes it with an FTS5 table over that table (external
-content, kept in step by triggers); PostgreSQL with a stored tsvector column and a GIN
-index. Results are ranked title matches first, then newest first, then by id.
+Both keep the folded token text (tokens.py) of each public notice in `notice_search`
+(publisher/store/tables.py), one row per notice: `title`, and `body` (summary, body,
+index number, document number, issuing body, keywords); `index_key` and `doc_key` hold
+the index number and document number as exact keys (tokens.exact_key), so that a query which *is* one of
+them ranks that notice first. SQLite indexes the token text with the FTS5 table
+`notice_fts` over that table (external content, kept in step by triggers); PostgreSQL
+with stored tsvector columns and a GIN index. Both are created by migration 0007.
 
-Groundwork: the DDL here is what the later migration will create; `create_schema` exists
-for tests and the benchmark.
+Results: exact number matches first, then title matches, then the newest (`live_since`),
+then by id; only rows whose `visible_from` (the schedule's start, else the first
+approval) has come.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from publisher.search_index.query import fts5_match, pg_tsquery
-from publisher.search_index.tokens import index_text
+from publisher.search_index.tokens import exact_key, index_text
+from publisher.store.tables import notice_search
+from publisher.store.types import UTCDateTime
 
 MAX_PAGE = 100
+# How far paging may go: a result list is for reading, not for harvesting the record.
+MAX_OFFSET = 10_000
 
+# What migration 0007 creates beside the notice_search table (kept here for
+# create_schema, which tests use on bare databases; the migration has its own copy).
 SQLITE_DDL = (
-    """CREATE TABLE notice_search (
-        notice_id INTEGER PRIMARY KEY,
-        title TEXT NOT NULL,
-        body TEXT NOT NULL,
-        live_since TEXT NOT NULL
-    )""",
     # external content: the tokens are stored once, in notice_search
     """CREATE VIRTUAL TABLE notice_fts USING fts5(
         title, body, content='notice_search', content_rowid='notice_id',
@@ -50,45 +53,53 @@ SQLITE_DDL = (
 )
 
 POSTGRES_DDL = (
-    """CREATE TABLE notice_search (
-        notice_id BIGINT PRIMARY KEY,
-        title TEXT NOT NULL,
-        body TEXT NOT NULL,
-        live_since TIMESTAMPTZ NOT NULL,
-        title_tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', title)) STORED,
-        all_tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || body)) STORED
-    )""",
+    "ALTER TABLE notice_search ADD COLUMN title_tsv TSVECTOR "
+    "GENERATED ALWAYS AS (to_tsvector('simple', title)) STORED",
+    "ALTER TABLE notice_search ADD COLUMN all_tsv TSVECTOR "
+    "GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || body)) STORED",
     "CREATE INDEX notice_search_all_tsv ON notice_search USING GIN (all_tsv)",
 )
 
+_NOW = bindparam("now", type_=UTCDateTime())
+
 _SQLITE_SEARCH = text(
     """SELECT s.notice_id,
-              s.notice_id IN (SELECT rowid FROM notice_fts WHERE notice_fts MATCH :title_match) AS title_hit
+              s.notice_id IN (SELECT rowid FROM notice_fts WHERE notice_fts MATCH :title_match) AS title_hit,
+              (s.index_key = :exact OR s.doc_key = :exact) AS exact_hit
        FROM notice_fts JOIN notice_search s ON s.notice_id = notice_fts.rowid
-       WHERE notice_fts MATCH :match
-       ORDER BY title_hit DESC, s.live_since DESC, s.notice_id DESC
+       WHERE notice_fts MATCH :match AND s.visible_from <= :now
+       ORDER BY exact_hit DESC, title_hit DESC, s.live_since DESC, s.notice_id DESC
        LIMIT :limit OFFSET :offset"""
-)
-_SQLITE_COUNT = text("SELECT count(*) FROM notice_fts WHERE notice_fts MATCH :match")
+).bindparams(_NOW)
+_SQLITE_COUNT = text(
+    """SELECT count(*) FROM notice_fts JOIN notice_search s ON s.notice_id = notice_fts.rowid
+       WHERE notice_fts MATCH :match AND s.visible_from <= :now"""
+).bindparams(_NOW)
 
 _PG_SEARCH = text(
-    """SELECT notice_id, title_tsv @@ q AS title_hit
+    """SELECT notice_id, title_tsv @@ q AS title_hit, (index_key = :exact OR doc_key = :exact) AS exact_hit
        FROM notice_search, to_tsquery('simple', :tsquery) AS q
-       WHERE all_tsv @@ q
-       ORDER BY title_hit DESC, live_since DESC, notice_id DESC
+       WHERE all_tsv @@ q AND visible_from <= :now
+       ORDER BY exact_hit DESC, title_hit DESC, live_since DESC, notice_id DESC
        LIMIT :limit OFFSET :offset"""
-)
-_PG_COUNT = text("SELECT count(*) FROM notice_search WHERE all_tsv @@ to_tsquery('simple', :tsquery)")
+).bindparams(_NOW)
+_PG_COUNT = text(
+    """SELECT count(*) FROM notice_search
+       WHERE all_tsv @@ to_tsquery('simple', :tsquery) AND visible_from <= :now"""
+).bindparams(_NOW)
 
 
 @dataclass(frozen=True)
 class SearchDocument:
-    """What the index knows of one live notice (its live revision)."""
+    """What the index knows of one public notice (its live revision)."""
 
     notice_id: int
     title: str
     body: str  # summary, body, numbers, issuing body, keywords: already joined
     live_since: datetime
+    visible_from: datetime | None = None  # None: from live_since
+    index_no: str | None = None  # matched exactly too (ranked first)
+    doc_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,7 @@ class SearchPage:
     notice_ids: list[int]
     title_hits: list[bool]
     total: int
+    exact_hits: list[bool] | None = None
 
 
 def _is_sqlite(conn: AsyncConnection) -> bool:
@@ -103,56 +115,68 @@ def _is_sqlite(conn: AsyncConnection) -> bool:
 
 
 async def create_schema(conn: AsyncConnection) -> None:
+    """The index on a bare database (tests); a real one gets it from migration 0007."""
+    await conn.run_sync(lambda sync: notice_search.create(sync))
     for statement in SQLITE_DDL if _is_sqlite(conn) else POSTGRES_DDL:
         await conn.execute(text(statement))
 
 
-def _when(conn: AsyncConnection, at: datetime) -> object:
-    if at.tzinfo is None:
+def row_of(doc: SearchDocument) -> dict[str, object]:
+    """The notice_search row of a document (folding and tokens done here)."""
+    if doc.live_since.tzinfo is None:
         raise ValueError("live_since must carry its time zone")
-    # SQLite keeps an ISO string in UTC, fixed width, so it sorts in time order
-    if _is_sqlite(conn):
-        return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
-    return at
+    return {
+        "notice_id": doc.notice_id,
+        "title": index_text(doc.title),
+        "body": index_text(doc.body),
+        "index_key": exact_key(doc.index_no or ""),  # "" when none: never a query's key
+        "doc_key": exact_key(doc.doc_number or ""),
+        "live_since": doc.live_since,
+        "visible_from": doc.visible_from or doc.live_since,
+    }
 
 
 async def upsert(conn: AsyncConnection, doc: SearchDocument) -> None:
     """Index (or re-index) a notice's live revision, in the caller's transaction."""
-    params = {
-        "id": doc.notice_id,
-        "title": index_text(doc.title),
-        "body": index_text(doc.body),
-        "live_since": _when(conn, doc.live_since),
-    }
+    await upsert_many(conn, [doc])
+
+
+async def upsert_many(conn: AsyncConnection, docs: list[SearchDocument]) -> None:
+    """Index many notices at once (imports, rebuilds), in the caller's transaction."""
+    if not docs:
+        return
+    rows = [row_of(d) for d in docs]
     # delete + insert keeps one statement shape for both databases and fires the
     # FTS triggers with the old tokens
-    await conn.execute(text("DELETE FROM notice_search WHERE notice_id = :id"), {"id": doc.notice_id})
-    await conn.execute(
-        text("INSERT INTO notice_search (notice_id, title, body, live_since) VALUES (:id, :title, :body, :live_since)"),
-        params,
-    )
+    await conn.execute(delete(notice_search).where(notice_search.c.notice_id.in_([r["notice_id"] for r in rows])))
+    await conn.execute(insert(notice_search), rows)
 
 
 async def remove(conn: AsyncConnection, notice_id: int) -> None:
-    """A withdrawn notice leaves the index."""
-    await conn.execute(text("DELETE FROM notice_search WHERE notice_id = :id"), {"id": notice_id})
+    """A withdrawn (or no longer public) notice leaves the index."""
+    await conn.execute(delete(notice_search).where(notice_search.c.notice_id == notice_id))
 
 
-async def search(conn: AsyncConnection, query: str, limit: int = 20, offset: int = 0) -> SearchPage:
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise ValueError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
-    page = {"limit": limit, "offset": offset}
+async def search(
+    conn: AsyncConnection, query: str, now: datetime, limit: int = 20, offset: int = 0
+) -> SearchPage:
+    """One page of the notices matching `query` that are public at `now`, best first."""
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+        raise ValueError(f"limit must be 1 to {MAX_PAGE} and offset 0 to {MAX_OFFSET}")
+    page = {"limit": limit, "offset": offset, "now": now, "exact": exact_key(query)}
     if _is_sqlite(conn):
         match = fts5_match(query)
         if match is None:
-            return SearchPage([], [], 0)
+            return SearchPage([], [], 0, [])
         params = {"match": match, "title_match": fts5_match(query, column="title"), **page}
         rows = (await conn.execute(_SQLITE_SEARCH, params)).all()
-        total = (await conn.execute(_SQLITE_COUNT, {"match": match})).scalar_one()
+        total = (await conn.execute(_SQLITE_COUNT, {"match": match, "now": now})).scalar_one()
     else:
         tsquery = pg_tsquery(query)
         if tsquery is None:
-            return SearchPage([], [], 0)
+            return SearchPage([], [], 0, [])
         rows = (await conn.execute(_PG_SEARCH, {"tsquery": tsquery, **page})).all()
-        total = (await conn.execute(_PG_COUNT, {"tsquery": tsquery})).scalar_one()
-    return SearchPage([int(r[0]) for r in rows], [bool(r[1]) for r in rows], int(total))
+        total = (await conn.execute(_PG_COUNT, {"tsquery": tsquery, "now": now})).scalar_one()
+    return SearchPage(
+        [int(r[0]) for r in rows], [bool(r[1]) for r in rows], int(total), [bool(r[2]) for r in rows]
+    )

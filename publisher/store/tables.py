@@ -211,3 +211,33 @@ request_events = Table(
     Column("details", JSON, nullable=False),
     Index("ix_request_events_request", "request_id", "id"),
 )
+
+# The search index of public notices (publisher/search_index): per notice, the folded
+# token text of its live revision and exact keys of its numbers. Filled in the same
+# transaction as every approval and withdrawal; `publisher search reindex` rebuilds it.
+# Migration 0007 also creates, per database, what SQLAlchemy Core cannot declare here:
+# SEARCH_INDEX_EXTRAS, which the schema comparison (tests/store) therefore leaves out.
+notice_search = Table(
+    "notice_search",
+    metadata,
+    Column("notice_id", Integer, primary_key=True, autoincrement=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("index_key", String(200), nullable=False),
+    Column("doc_key", String(200), nullable=False),
+    Column("live_since", UTCDateTime, nullable=False),
+    # the schedule's start, else the first approval: not public (nor found) before it
+    Column("visible_from", UTCDateTime, nullable=False),
+)
+
+# SQLite: the FTS5 virtual table notice_fts and the shadow tables FTS5 keeps its index
+# in (a virtual table has no Core form). PostgreSQL: the generated tsvector columns and
+# their GIN index (PostgreSQL-only columns). Queries reach them through
+# publisher/search_index/index.py only.
+SEARCH_INDEX_EXTRAS = {
+    "tables": frozenset({
+        "notice_fts", "notice_fts_data", "notice_fts_idx", "notice_fts_docsize", "notice_fts_config",
+    }),
+    "columns": frozenset({("notice_search", "title_tsv"), ("notice_search", "all_tsv")}),
+    "indexes": frozenset({"notice_search_all_tsv"}),
+}
