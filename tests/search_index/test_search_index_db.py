@@ -18,6 +18,7 @@ from publisher.search_index.index import SearchDocument
 from publisher.search_index.tokens import fold
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+NOW = T0 + timedelta(days=100)
 
 NOTICES = [
     # id, title, body, days after T0 (newer is larger)
@@ -42,7 +43,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 async def ids(engine: AsyncEngine, query: str, **page: int) -> list[int]:
     async with engine.connect() as conn:
-        return (await index.search(conn, query, **page)).notice_ids
+        return (await index.search(conn, query, NOW, **page)).notice_ids
 
 
 async def test_title_matches_come_first_then_the_newest(engine: AsyncEngine) -> None:
@@ -80,22 +81,22 @@ async def test_every_term_must_match(engine: AsyncEngine) -> None:
 async def test_hostile_queries_are_plain_text(engine: AsyncEngine) -> None:
     for query in ['" OR "', "NEAR(高校 招聘)", "title:招聘", "招聘 OR 1=1", "') & !('", "*"]:
         async with engine.connect() as conn:
-            await index.search(conn, query)  # no syntax error from either database
+            await index.search(conn, query, NOW)  # no syntax error from either database
     assert await ids(engine, "招聘 OR 人才") == []  # OR is a word, not an operator
 
 
 async def test_pages_and_total(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
-        first = await index.search(conn, "毕业生", limit=2)
-        second = await index.search(conn, "毕业生", limit=2, offset=2)
+        first = await index.search(conn, "毕业生", NOW, limit=2)
+        second = await index.search(conn, "毕业生", NOW, limit=2, offset=2)
     assert first.total == second.total == 4
     assert first.notice_ids + second.notice_ids == [5, 1, 2, 3]
     assert first.title_hits == [True, True] and second.title_hits == [False, False]
     async with engine.connect() as conn:
         with pytest.raises(ValueError):
-            await index.search(conn, "x", limit=0)
+            await index.search(conn, "x", NOW, limit=0)
         with pytest.raises(ValueError):
-            await index.search(conn, "x", limit=101)
+            await index.search(conn, "x", NOW, limit=101)
 
 
 async def test_edits_and_withdrawals_keep_the_index_in_step(engine: AsyncEngine) -> None:
@@ -110,7 +111,7 @@ async def test_edits_and_withdrawals_keep_the_index_in_step(engine: AsyncEngine)
 
 async def test_nothing_searchable_asks_nothing(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
-        page = await index.search(conn, "，。！")
+        page = await index.search(conn, "，。！", NOW)
     assert page.notice_ids == [] and page.total == 0
 
 
@@ -145,7 +146,7 @@ def test_the_index_answers_as_a_scan_of_the_live_set(ops: list[tuple[str, int, s
                     else:
                         live.pop(notice_id, None)
                         await index.remove(conn, notice_id)
-                found = await index.search(conn, query, limit=100)
+                found = await index.search(conn, query, NOW, limit=100)
         finally:
             await engine.dispose()
         return set(found.notice_ids), scan(live, query)
