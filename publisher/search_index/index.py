@@ -62,10 +62,13 @@ POSTGRES_DDL = (
 
 _NOW = bindparam("now", type_=UTCDateTime())
 
+# One statement gives the page and the total (count(*) OVER (): the matches are all
+# visited for the ordering anyway, so the total costs no second MATCH).
 _SQLITE_SEARCH = text(
     """SELECT s.notice_id,
               s.notice_id IN (SELECT rowid FROM notice_fts WHERE notice_fts MATCH :title_match) AS title_hit,
-              (s.index_key = :exact OR s.doc_key = :exact) AS exact_hit
+              (s.index_key = :exact OR s.doc_key = :exact) AS exact_hit,
+              count(*) OVER () AS total
        FROM notice_fts JOIN notice_search s ON s.notice_id = notice_fts.rowid
        WHERE notice_fts MATCH :match AND s.visible_from <= :now
        ORDER BY exact_hit DESC, title_hit DESC, s.live_since DESC, s.notice_id DESC
@@ -77,7 +80,8 @@ _SQLITE_COUNT = text(
 ).bindparams(_NOW)
 
 _PG_SEARCH = text(
-    """SELECT notice_id, title_tsv @@ q AS title_hit, (index_key = :exact OR doc_key = :exact) AS exact_hit
+    """SELECT notice_id, title_tsv @@ q AS title_hit, (index_key = :exact OR doc_key = :exact) AS exact_hit,
+              count(*) OVER () AS total
        FROM notice_search, to_tsquery('simple', :tsquery) AS q
        WHERE all_tsv @@ q AND visible_from <= :now
        ORDER BY exact_hit DESC, title_hit DESC, live_since DESC, notice_id DESC
@@ -170,13 +174,17 @@ async def search(
             return SearchPage([], [], 0, [])
         params = {"match": match, "title_match": fts5_match(query, column="title"), **page}
         rows = (await conn.execute(_SQLITE_SEARCH, params)).all()
-        total = (await conn.execute(_SQLITE_COUNT, {"match": match, "now": now})).scalar_one()
+        count, count_params = _SQLITE_COUNT, {"match": match, "now": now}
     else:
         tsquery = pg_tsquery(query)
         if tsquery is None:
             return SearchPage([], [], 0, [])
         rows = (await conn.execute(_PG_SEARCH, {"tsquery": tsquery, **page})).all()
-        total = (await conn.execute(_PG_COUNT, {"tsquery": tsquery, "now": now})).scalar_one()
+        count, count_params = _PG_COUNT, {"tsquery": tsquery, "now": now}
+    if rows:
+        total = int(rows[0].total)
+    else:  # past the last page (or nothing at all): the total needs its own count
+        total = int((await conn.execute(count, count_params)).scalar_one()) if offset else 0
     return SearchPage(
-        [int(r[0]) for r in rows], [bool(r[1]) for r in rows], int(total), [bool(r[2]) for r in rows]
+        [int(r[0]) for r in rows], [bool(r[1]) for r in rows], total, [bool(r[2]) for r in rows]
     )

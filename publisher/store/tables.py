@@ -221,13 +221,15 @@ notice_search = Table(
     "notice_search",
     metadata,
     Column("notice_id", Integer, primary_key=True, autoincrement=False),
-    Column("title", Text, nullable=False),
-    Column("body", Text, nullable=False),
-    Column("index_key", String(200), nullable=False),
-    Column("doc_key", String(200), nullable=False),
+    # the small columns first: SQLite reads a row's columns in order, so ranking and
+    # filtering never wade through the long token text
     Column("live_since", UTCDateTime, nullable=False),
     # the schedule's start, else the first approval: not public (nor found) before it
     Column("visible_from", UTCDateTime, nullable=False),
+    Column("index_key", String(200), nullable=False),
+    Column("doc_key", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
 )
 
 # SQLite: the FTS5 virtual table notice_fts and the shadow tables FTS5 keeps its index

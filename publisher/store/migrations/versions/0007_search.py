@@ -50,12 +50,12 @@ _POSTGRES = (
 def upgrade() -> None:
     op.create_table('notice_search',
     sa.Column('notice_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('title', sa.Text(), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('index_key', sa.String(length=200), nullable=False),
-    sa.Column('doc_key', sa.String(length=200), nullable=False),
     sa.Column('live_since', publisher.store.types.UTCDateTime(), nullable=False),
     sa.Column('visible_from', publisher.store.types.UTCDateTime(), nullable=False),
+    sa.Column('index_key', sa.String(length=200), nullable=False),
+    sa.Column('doc_key', sa.String(length=200), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('notice_id', name=op.f('pk_notice_search'))
     )
     bind = op.get_bind()
