@@ -33,7 +33,7 @@ from publisher.services.notices import parse
 routes = web.RouteTableDef()
 
 PAGE_SIZE = 20
-MAX_PAGES = index.MAX_OFFSET // PAGE_SIZE  # 500: deeper pages are refused
+MAX_PAGES = index.MAX_RESULTS // PAGE_SIZE  # 50: deeper pages are refused
 # query parameters kept in the paging links besides q and page (the portal's language)
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")
 
@@ -82,7 +82,7 @@ async def search_page(request: web.Request) -> web.Response:
     query, page = wanted.q, wanted.page
     context: dict[str, Any] = {"query": query, "results": [], "total": 0, "page": page, "pages": 0,
                                "previous": None, "next": None,
-                               "first": (page - 1) * PAGE_SIZE + 1}
+                               "first": (page - 1) * PAGE_SIZE + 1, "max_results": index.MAX_RESULTS}
     if query:
         app = request.app
         now = app[keys.CLOCK]()
@@ -91,7 +91,7 @@ async def search_page(request: web.Request) -> web.Response:
         if page > 1 and not found.notice_ids:
             raise not_found(f"page {page} of the results")
         live = app[keys.QUEUE].live
-        exact = found.exact_hits or [False] * len(found.notice_ids)
+        exact = found.exact_hits
         context["results"] = [
             _result(n, query, hit)
             for notice_id, hit in zip(found.notice_ids, exact, strict=True)

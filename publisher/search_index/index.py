@@ -3,20 +3,28 @@
 Both keep the folded token text (tokens.py) of each public notice in `notice_search`
 (publisher/store/tables.py), one row per notice: `title`, and `body` (summary, body,
 index number, document number, issuing body, keywords); `index_key` and `doc_key` hold
-the index number and document number as exact keys (tokens.exact_key), so that a query which *is* one of
-them ranks that notice first. SQLite indexes the token text with the FTS5 table
-`notice_fts` over that table (external content, kept in step by triggers); PostgreSQL
-with stored tsvector columns and a GIN index. Both are created by migration 0007.
+the index number and document number as exact keys (tokens.exact_key). SQLite indexes
+the token text with the FTS5 table `notice_fts` over that table (external content, kept
+in step by triggers); PostgreSQL with stored tsvector columns and GIN indexes. Both are
+created by migration 0007.
 
-Results: exact number matches first, then title matches, then the newest (`live_since`),
-then by id; only rows whose `visible_from` (the schedule's start, else the first
-approval) has come.
+Order of the results: notices whose index or document number *is* the query, then
+title matches, then the others; newest first within each (`recency`: the second the
+live revision was approved, then the notice id). Only rows whose `visible_from` (the
+schedule's start, else the first approval) has come.
+
+Bounded work: each group is read newest first and only as far as the page needs
+(SQLite's FTS5 walks its rowids, which are the recency keys, backwards and stops), and
+the total is counted up to MAX_RESULTS + 1; deeper than MAX_RESULTS nobody pages (a
+person narrows the query instead). So a word found in 80,000 notices costs about what
+one found in 200 does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,28 +35,28 @@ from publisher.store.tables import notice_search
 from publisher.store.types import UTCDateTime
 
 MAX_PAGE = 100
-# How far paging may go: a result list is for reading, not for harvesting the record.
-MAX_OFFSET = 10_000
+# Results a query can page through; the total says "more than" past it.
+MAX_RESULTS = 1000
+MAX_NOTICE_ID = 10**9 - 1  # recency_key keeps the id in its last nine digits
 
 # What migration 0007 creates beside the notice_search table (kept here for
 # create_schema, which tests use on bare databases; the migration has its own copy).
 SQLITE_DDL = (
-    # external content: the tokens are stored once, in notice_search
     """CREATE VIRTUAL TABLE notice_fts USING fts5(
-        title, body, content='notice_search', content_rowid='notice_id',
-        tokenize='unicode61 remove_diacritics 0', prefix='1'
+        title, body, content='notice_search', content_rowid='recency',
+        tokenize='unicode61 remove_diacritics 0', prefix='1', detail='full'
     )""",
     """CREATE TRIGGER notice_search_ai AFTER INSERT ON notice_search BEGIN
-        INSERT INTO notice_fts(rowid, title, body) VALUES (new.notice_id, new.title, new.body);
+        INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
     END""",
     """CREATE TRIGGER notice_search_ad AFTER DELETE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
-        VALUES ('delete', old.notice_id, old.title, old.body);
+        VALUES ('delete', old.recency, old.title, old.body);
     END""",
     """CREATE TRIGGER notice_search_au AFTER UPDATE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
-        VALUES ('delete', old.notice_id, old.title, old.body);
-        INSERT INTO notice_fts(rowid, title, body) VALUES (new.notice_id, new.title, new.body);
+        VALUES ('delete', old.recency, old.title, old.body);
+        INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
     END""",
 )
 
@@ -58,38 +66,46 @@ POSTGRES_DDL = (
     "ALTER TABLE notice_search ADD COLUMN all_tsv TSVECTOR "
     "GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || body)) STORED",
     "CREATE INDEX notice_search_all_tsv ON notice_search USING GIN (all_tsv)",
+    "CREATE INDEX notice_search_title_tsv ON notice_search USING GIN (title_tsv)",
 )
 
 _NOW = bindparam("now", type_=UTCDateTime())
 
-# One statement gives the page and the total (count(*) OVER (): the matches are all
-# visited for the ordering anyway, so the total costs no second MATCH).
-_SQLITE_SEARCH = text(
-    """SELECT s.notice_id,
-              s.notice_id IN (SELECT rowid FROM notice_fts WHERE notice_fts MATCH :title_match) AS title_hit,
-              (s.index_key = :exact OR s.doc_key = :exact) AS exact_hit,
-              count(*) OVER () AS total
-       FROM notice_fts JOIN notice_search s ON s.notice_id = notice_fts.rowid
-       WHERE notice_fts MATCH :match AND s.visible_from <= :now
-       ORDER BY exact_hit DESC, title_hit DESC, s.live_since DESC, s.notice_id DESC
-       LIMIT :limit OFFSET :offset"""
-).bindparams(_NOW)
-_SQLITE_COUNT = text(
-    """SELECT count(*) FROM notice_fts JOIN notice_search s ON s.notice_id = notice_fts.rowid
-       WHERE notice_fts MATCH :match AND s.visible_from <= :now"""
+_EXACT = text(
+    """SELECT notice_id FROM notice_search
+       WHERE (index_key = :exact OR doc_key = :exact) AND visible_from <= :now
+       ORDER BY recency DESC LIMIT :limit"""
 ).bindparams(_NOW)
 
-_PG_SEARCH = text(
-    """SELECT notice_id, title_tsv @@ q AS title_hit, (index_key = :exact OR doc_key = :exact) AS exact_hit,
-              count(*) OVER () AS total
-       FROM notice_search, to_tsquery('simple', :tsquery) AS q
-       WHERE all_tsv @@ q AND visible_from <= :now
-       ORDER BY exact_hit DESC, title_hit DESC, live_since DESC, notice_id DESC
-       LIMIT :limit OFFSET :offset"""
+# A group of matches, newest first, as far as :limit. SQLite: the MATCH expression
+# decides the group (title only; or everything NOT in the title); FTS5 consumes the
+# ORDER BY rowid DESC and stops at the limit.
+_SQLITE_GROUP = text(
+    """SELECT s.notice_id FROM notice_fts JOIN notice_search s ON s.recency = notice_fts.rowid
+       WHERE notice_fts MATCH :match AND s.visible_from <= :now
+       ORDER BY notice_fts.rowid DESC LIMIT :limit"""
+).bindparams(_NOW)
+_SQLITE_COUNT = text(
+    """SELECT count(*) FROM (
+         SELECT 1 FROM notice_fts JOIN notice_search s ON s.recency = notice_fts.rowid
+         WHERE notice_fts MATCH :match AND s.visible_from <= :now LIMIT :limit)"""
+).bindparams(_NOW)
+
+_PG_TITLE = text(
+    """SELECT notice_id FROM notice_search
+       WHERE title_tsv @@ to_tsquery('simple', :tsquery) AND visible_from <= :now
+       ORDER BY recency DESC LIMIT :limit"""
+).bindparams(_NOW)
+_PG_REST = text(
+    """SELECT notice_id FROM notice_search
+       WHERE all_tsv @@ to_tsquery('simple', :tsquery) AND NOT title_tsv @@ to_tsquery('simple', :tsquery)
+         AND visible_from <= :now
+       ORDER BY recency DESC LIMIT :limit"""
 ).bindparams(_NOW)
 _PG_COUNT = text(
-    """SELECT count(*) FROM notice_search
-       WHERE all_tsv @@ to_tsquery('simple', :tsquery) AND visible_from <= :now"""
+    """SELECT count(*) FROM (
+         SELECT 1 FROM notice_search
+         WHERE all_tsv @@ to_tsquery('simple', :tsquery) AND visible_from <= :now LIMIT :limit) AS found"""
 ).bindparams(_NOW)
 
 
@@ -109,9 +125,14 @@ class SearchDocument:
 @dataclass(frozen=True)
 class SearchPage:
     notice_ids: list[int]
-    title_hits: list[bool]
+    title_hits: list[bool]  # found by its title (an exact hit says False: it came first for its number)
+    # matches, counted up to MAX_RESULTS + 1 (more_than_max says the count stopped)
     total: int
-    exact_hits: list[bool] | None = None
+    exact_hits: list[bool]
+
+    @property
+    def more_than_max(self) -> bool:
+        return self.total > MAX_RESULTS
 
 
 def _is_sqlite(conn: AsyncConnection) -> bool:
@@ -125,18 +146,25 @@ async def create_schema(conn: AsyncConnection) -> None:
         await conn.execute(text(statement))
 
 
+def recency_key(live_since: datetime, notice_id: int) -> int:
+    """Newer sorts higher: whole seconds of live_since, then the notice id (unique)."""
+    if live_since.tzinfo is None:
+        raise ValueError("live_since must carry its time zone")
+    if not 0 < notice_id <= MAX_NOTICE_ID:
+        raise ValueError(f"notice id {notice_id} out of the index's range")
+    return int(live_since.timestamp()) * (MAX_NOTICE_ID + 1) + notice_id
+
+
 def row_of(doc: SearchDocument) -> dict[str, object]:
     """The notice_search row of a document (folding and tokens done here)."""
-    if doc.live_since.tzinfo is None:
-        raise ValueError("live_since must carry its time zone")
     return {
+        "recency": recency_key(doc.live_since, doc.notice_id),
         "notice_id": doc.notice_id,
-        "title": index_text(doc.title),
-        "body": index_text(doc.body),
+        "visible_from": doc.visible_from or doc.live_since,
         "index_key": exact_key(doc.index_no or ""),  # "" when none: never a query's key
         "doc_key": exact_key(doc.doc_number or ""),
-        "live_since": doc.live_since,
-        "visible_from": doc.visible_from or doc.live_since,
+        "title": index_text(doc.title),
+        "body": index_text(doc.body),
     }
 
 
@@ -150,8 +178,8 @@ async def upsert_many(conn: AsyncConnection, docs: list[SearchDocument]) -> None
     if not docs:
         return
     rows = [row_of(d) for d in docs]
-    # delete + insert keeps one statement shape for both databases and fires the
-    # FTS triggers with the old tokens
+    # delete + insert: one statement shape for both databases; fires the FTS triggers
+    # with the old tokens, and the row takes its new recency key
     await conn.execute(delete(notice_search).where(notice_search.c.notice_id.in_([r["notice_id"] for r in rows])))
     await conn.execute(insert(notice_search), rows)
 
@@ -161,30 +189,42 @@ async def remove(conn: AsyncConnection, notice_id: int) -> None:
     await conn.execute(delete(notice_search).where(notice_search.c.notice_id == notice_id))
 
 
+async def _ids(conn: AsyncConnection, statement: Any, params: dict[str, Any]) -> list[int]:
+    return [int(r[0]) for r in await conn.execute(statement, params)]
+
+
 async def search(
     conn: AsyncConnection, query: str, now: datetime, limit: int = 20, offset: int = 0
 ) -> SearchPage:
     """One page of the notices matching `query` that are public at `now`, best first."""
-    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
-        raise ValueError(f"limit must be 1 to {MAX_PAGE} and offset 0 to {MAX_OFFSET}")
-    page = {"limit": limit, "offset": offset, "now": now, "exact": exact_key(query)}
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_RESULTS - limit:
+        raise ValueError(f"limit must be 1 to {MAX_PAGE} and offset + limit at most {MAX_RESULTS}")
     if _is_sqlite(conn):
         match = fts5_match(query)
         if match is None:
             return SearchPage([], [], 0, [])
-        params = {"match": match, "title_match": fts5_match(query, column="title"), **page}
-        rows = (await conn.execute(_SQLITE_SEARCH, params)).all()
-        count, count_params = _SQLITE_COUNT, {"match": match, "now": now}
+        title_match = fts5_match(query, column="title")
+        groups = [(_SQLITE_GROUP, {"match": title_match}),
+                  (_SQLITE_GROUP, {"match": f"({match}) NOT ({title_match})"})]
+        count, count_params = _SQLITE_COUNT, {"match": match}
     else:
         tsquery = pg_tsquery(query)
         if tsquery is None:
             return SearchPage([], [], 0, [])
-        rows = (await conn.execute(_PG_SEARCH, {"tsquery": tsquery, **page})).all()
-        count, count_params = _PG_COUNT, {"tsquery": tsquery, "now": now}
-    if rows:
-        total = int(rows[0].total)
-    else:  # past the last page (or nothing at all): the total needs its own count
-        total = int((await conn.execute(count, count_params)).scalar_one()) if offset else 0
-    return SearchPage(
-        [int(r[0]) for r in rows], [bool(r[1]) for r in rows], total, [bool(r[2]) for r in rows]
-    )
+        groups = [(_PG_TITLE, {"tsquery": tsquery}), (_PG_REST, {"tsquery": tsquery})]
+        count, count_params = _PG_COUNT, {"tsquery": tsquery}
+    needed = offset + limit
+    exact = await _ids(conn, _EXACT, {"exact": exact_key(query), "now": now, "limit": needed})
+    ranked: list[tuple[int, bool, bool]] = [(i, False, True) for i in exact]
+    seen = set(exact)
+    for is_title, (statement, params) in zip((True, False), groups, strict=True):
+        if len(ranked) >= needed:
+            break
+        # exact hits are in these groups too: read that many more
+        for notice_id in await _ids(conn, statement, {**params, "now": now, "limit": needed + len(exact)}):
+            if notice_id not in seen:
+                seen.add(notice_id)
+                ranked.append((notice_id, is_title, False))
+    page = ranked[offset:needed]
+    total = int((await conn.execute(count, {**count_params, "now": now, "limit": MAX_RESULTS + 1})).scalar_one())
+    return SearchPage([p[0] for p in page], [p[1] for p in page], total, [p[2] for p in page])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -220,14 +221,19 @@ request_events = Table(
 notice_search = Table(
     "notice_search",
     metadata,
-    Column("notice_id", Integer, primary_key=True, autoincrement=False),
-    # the small columns first: SQLite reads a row's columns in order, so ranking and
-    # filtering never wade through the long token text
-    Column("live_since", UTCDateTime, nullable=False),
+    # Newest first is the index's own order: the second the revision went live, then
+    # the notice id (index.recency_key). SQLite's FTS5 rows carry it as their rowid and
+    # walk it backwards, so a page of a common word stops after 20 matches instead of
+    # sorting thousands.
+    # (INTEGER on SQLite: 64-bit there, and only that spelling makes it the rowid)
+    Column("recency", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False),
+    Column("notice_id", Integer, nullable=False, unique=True),
+    # the small columns first: SQLite reads a row's columns in order, so filtering never
+    # wades through the long token text
     # the schedule's start, else the first approval: not public (nor found) before it
     Column("visible_from", UTCDateTime, nullable=False),
-    Column("index_key", String(200), nullable=False),
-    Column("doc_key", String(200), nullable=False),
+    Column("index_key", String(200), nullable=False, index=True),
+    Column("doc_key", String(200), nullable=False, index=True),
     Column("title", Text, nullable=False),
     Column("body", Text, nullable=False),
 )
@@ -241,5 +247,5 @@ SEARCH_INDEX_EXTRAS = {
         "notice_fts", "notice_fts_data", "notice_fts_idx", "notice_fts_docsize", "notice_fts_config",
     }),
     "columns": frozenset({("notice_search", "title_tsv"), ("notice_search", "all_tsv")}),
-    "indexes": frozenset({"notice_search_all_tsv"}),
+    "indexes": frozenset({"notice_search_all_tsv", "notice_search_title_tsv"}),
 }

@@ -6,7 +6,7 @@ Create Date: 2026-11-30 19:00:00
 
 notice_search (mirrored in tables.py) plus, per database, the index over it: SQLite an
 FTS5 table with external content kept in step by triggers, PostgreSQL generated tsvector
-columns with a GIN index. Then the notices already live are indexed (a one-time pass;
+columns with GIN indexes. Then the notices already live are indexed (a one-time pass;
 `publisher search reindex` does the same later, for example after a change of folding).
 """
 import sqlalchemy as sa
@@ -21,20 +21,20 @@ depends_on = None
 
 _SQLITE = (
     """CREATE VIRTUAL TABLE notice_fts USING fts5(
-        title, body, content='notice_search', content_rowid='notice_id',
-        tokenize='unicode61 remove_diacritics 0', prefix='1'
+        title, body, content='notice_search', content_rowid='recency',
+        tokenize='unicode61 remove_diacritics 0', prefix='1', detail='full'
     )""",
     """CREATE TRIGGER notice_search_ai AFTER INSERT ON notice_search BEGIN
-        INSERT INTO notice_fts(rowid, title, body) VALUES (new.notice_id, new.title, new.body);
+        INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
     END""",
     """CREATE TRIGGER notice_search_ad AFTER DELETE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
-        VALUES ('delete', old.notice_id, old.title, old.body);
+        VALUES ('delete', old.recency, old.title, old.body);
     END""",
     """CREATE TRIGGER notice_search_au AFTER UPDATE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
-        VALUES ('delete', old.notice_id, old.title, old.body);
-        INSERT INTO notice_fts(rowid, title, body) VALUES (new.notice_id, new.title, new.body);
+        VALUES ('delete', old.recency, old.title, old.body);
+        INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
     END""",
 )
 
@@ -44,20 +44,24 @@ _POSTGRES = (
     "ALTER TABLE notice_search ADD COLUMN all_tsv TSVECTOR "
     "GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || body)) STORED",
     "CREATE INDEX notice_search_all_tsv ON notice_search USING GIN (all_tsv)",
+    "CREATE INDEX notice_search_title_tsv ON notice_search USING GIN (title_tsv)",
 )
 
 
 def upgrade() -> None:
     op.create_table('notice_search',
-    sa.Column('notice_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('live_since', publisher.store.types.UTCDateTime(), nullable=False),
+    sa.Column('recency', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('notice_id', sa.Integer(), nullable=False),
     sa.Column('visible_from', publisher.store.types.UTCDateTime(), nullable=False),
     sa.Column('index_key', sa.String(length=200), nullable=False),
     sa.Column('doc_key', sa.String(length=200), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('notice_id', name=op.f('pk_notice_search'))
+    sa.PrimaryKeyConstraint('recency', name=op.f('pk_notice_search')),
+    sa.UniqueConstraint('notice_id', name=op.f('uq_notice_search_notice_id'))
     )
+    op.create_index(op.f('ix_notice_search_index_key'), 'notice_search', ['index_key'], unique=False)
+    op.create_index(op.f('ix_notice_search_doc_key'), 'notice_search', ['doc_key'], unique=False)
     bind = op.get_bind()
     for statement in _SQLITE if bind.dialect.name == 'sqlite' else _POSTGRES:
         op.execute(statement)
@@ -85,4 +89,6 @@ def downgrade() -> None:
         op.execute('DROP TRIGGER IF EXISTS notice_search_ad')
         op.execute('DROP TRIGGER IF EXISTS notice_search_ai')
         op.execute('DROP TABLE IF EXISTS notice_fts')
+    op.drop_index(op.f('ix_notice_search_doc_key'), table_name='notice_search')
+    op.drop_index(op.f('ix_notice_search_index_key'), table_name='notice_search')
     op.drop_table('notice_search')
