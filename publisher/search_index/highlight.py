@@ -18,27 +18,33 @@ from publisher.search_index.query import MAX_QUERY_CHARS, MAX_TERMS
 from publisher.search_index.tokens import _t2s, fold, runs
 
 # a snippet is cut from this much of a body at most: bounded work per result
-SNIPPET_SOURCE_CHARS = 20_000
+SNIPPET_SOURCE_CHARS = 2_000
+# full-width ASCII forms and the ideographic space, as NFKC folds them (the common case,
+# done in one pass)
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def fold_with_origins(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the original
-    character it came from."""
-    pieces = [unicodedata.normalize("NFKC", c) for c in text]
-    origin = [i for i, piece in enumerate(pieces) for _ in piece]
-    joined = "".join(pieces)
+    character it came from. Whole-string steps when they keep the length (nearly
+    always), one character at a time where one does not."""
+    joined = text.translate(_FULL_WIDTH)
+    if unicodedata.is_normalized("NFKC", joined):
+        origin = list(range(len(text)))
+    else:
+        pieces = [unicodedata.normalize("NFKC", c) for c in joined]
+        origin = [i for i, piece in enumerate(pieces) for _ in piece]
+        joined = "".join(pieces)
     simplified: str = _t2s().convert(joined)
     if len(simplified) != len(joined):  # a phrase changed length: one character at a time
         simplified = "".join(_t2s().convert(c) for c in joined)
         if len(simplified) != len(joined):
             simplified = joined
-    folded: list[str] = []
-    folded_origin: list[int] = []
-    for ch, where in zip(simplified, origin, strict=True):
-        for out in ch.casefold():
-            folded.append(out)
-            folded_origin.append(where)
-    return "".join(folded), folded_origin
+    folded = simplified.casefold()
+    if len(folded) == len(simplified):
+        return folded, origin
+    chars = [(out, where) for ch, where in zip(simplified, origin, strict=True) for out in ch.casefold()]
+    return "".join(c for c, _ in chars), [w for _, w in chars]
 
 
 def needles(query: str) -> list[str]:

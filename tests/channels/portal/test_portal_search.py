@@ -62,6 +62,9 @@ async def test_traditional_simplified_and_every_language_find_the_same(client, s
         for lang in [None, "zh-Hant", "zh-Hans", "en"]:
             params = {"lang": lang} if lang else {}
             assert await found(client, q, **params) == [a["id"]], (q, lang)
+    # found in the body (the summary says something else): the excerpt is the body's, marked
+    status, html, _ = await search(client, "办理流程")
+    assert "申請條件與<mark>辦理流程</mark>" in html
 
 
 async def test_matches_are_marked_and_everything_else_escaped(client, staff) -> None:
