@@ -29,6 +29,8 @@ def extracted() -> set[str]:
     sources = [
         (WEB, [("**.py", "python"), ("**/templates/**.html", "jinja2")], {"**/templates/**.html"}),
         (CHANNELS, [("*/spec.py", "python"), ("*/templates/*/staff_*.html", "jinja2")], {"*/templates/*/staff_*.html"}),
+        # the portal's search page (docs/search.md)
+        (CHANNELS, [("portal/templates/portal/search.html", "jinja2")], {"portal/templates/portal/search.html"}),
     ]
     found = set()
     for folder, method_map, templates in sources:
