@@ -131,13 +131,13 @@ async def load(engine: Any, docs: list[dict[str, Any]], t0: datetime) -> None:
                 {"id": i, "index_no": d["_index_no"], "status": "live", "category": d["category"],
                  "title": d["title"], "live_revision_id": i, "pending_revision_id": None, "created_by": 1,
                  "created_at": w, "updated_at": w, "first_live_at": w, "live_since": w}
-                for (i, d), w in zip(chunk, when)
+                for (i, d), w in zip(chunk, when, strict=True)
             ])
             await conn.execute(insert(revisions), [
                 {"id": i, "notice_id": i, "number": 1, "state": "approved",
                  "content": {k: v for k, v in d.items() if not k.startswith("_")}, "authors": [1],
                  "review_round": 1, "current_step": 0, "created_at": w, "updated_at": w, "approved_at": w}
-                for (i, d), w in zip(chunk, when)
+                for (i, d), w in zip(chunk, when, strict=True)
             ])
 
 
@@ -169,20 +169,21 @@ async def run(args: argparse.Namespace) -> int:
         async with engine.connect() as conn:
             present = (await conn.execute(text("SELECT count(*) FROM notice_search"))).scalar_one()
         if args.reuse and present == len(docs):  # the same seed made the same notices
-            loaded = rebuilt = 0.0
+            loaded = rebuilt = rebuilt_cpu = 0.0
             indexed = present
         else:
             await load(engine, docs, t0)
             loaded = time.perf_counter() - began
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             async with engine.begin() as conn:
                 indexed = await sync.rebuild(conn)
-            rebuilt = time.perf_counter() - began
+            rebuilt, rebuilt_cpu = time.perf_counter() - began, time.process_time() - began_cpu
         if engine.dialect.name == "postgresql":
             async with engine.begin() as conn:
                 await conn.execute(text("ANALYZE notice_search"))
         print(f"database: {engine.dialect.name}; {len(docs)} notices generated and inserted in {loaded:.1f} s; "
-              f"index rebuilt (publisher search reindex) in {rebuilt:.1f} s, {indexed} indexed")
+              f"index rebuilt (publisher search reindex) in {rebuilt:.1f} s ({rebuilt_cpu:.1f} s CPU), "
+              f"{indexed} indexed")
         if indexed != len(docs):
             print(f"FAIL: {len(docs) - indexed} notices were not indexed")
             return 1
@@ -194,17 +195,22 @@ async def run(args: argparse.Namespace) -> int:
             worst_ratio = 0.0
             for round_no in range(1, args.rounds + 1):
                 times: dict[str, list[float]] = {}
+                cpu: list[float] = []
                 hits = 0
                 for kind, q in queries:
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     page = await index.search(conn, q, now, limit=20)
                     times.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
+                    # CPU time of the whole process (the driver's thread included): what the
+                    # query costs, without the waits a busy shared machine adds
+                    cpu.append((time.process_time() - start_cpu) * 1000)
                     hits += page.total > 0
                 every = [t for ts in times.values() for t in ts]
                 p50, p99 = statistics.median(every), pct(every, 99)
                 worst_ratio = max(worst_ratio, p99 / GOAL_P99_MS)
                 print(f"round {round_no}: {len(every)} queries ({hits} with results): p50 {p50:.1f} ms, "
-                      f"p99 {p99:.1f} ms; goal p99 < {GOAL_P99_MS:.0f} ms: p99/goal = {p99 / GOAL_P99_MS:.2f}")
+                      f"p99 {p99:.1f} ms; goal p99 < {GOAL_P99_MS:.0f} ms: p99/goal = {p99 / GOAL_P99_MS:.2f}; "
+                      f"CPU per query p50 {statistics.median(cpu):.1f} ms, p99 {pct(cpu, 99):.1f} ms")
                 for kind, ts in times.items():
                     print(f"    {kind:<11} n={len(ts):<4} p50 {statistics.median(ts):6.1f} ms  "
                           f"p99 {pct(ts, 99):6.1f} ms  max {max(ts):6.1f} ms")

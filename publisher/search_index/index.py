@@ -46,17 +46,27 @@ SQLITE_DDL = (
         title, body, content='notice_search', content_rowid='recency',
         tokenize='unicode61 remove_diacritics 0', prefix='1', detail='full'
     )""",
+    # titles alone as well: "title matches, newest first" then walks title hits only,
+    # instead of every notice that has the words somewhere
+    """CREATE VIRTUAL TABLE notice_title_fts USING fts5(
+        title, content='notice_search', content_rowid='recency',
+        tokenize='unicode61 remove_diacritics 0', prefix='1', detail='full'
+    )""",
     """CREATE TRIGGER notice_search_ai AFTER INSERT ON notice_search BEGIN
         INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
+        INSERT INTO notice_title_fts(rowid, title) VALUES (new.recency, new.title);
     END""",
     """CREATE TRIGGER notice_search_ad AFTER DELETE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
         VALUES ('delete', old.recency, old.title, old.body);
+        INSERT INTO notice_title_fts(notice_title_fts, rowid, title) VALUES ('delete', old.recency, old.title);
     END""",
     """CREATE TRIGGER notice_search_au AFTER UPDATE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
         VALUES ('delete', old.recency, old.title, old.body);
+        INSERT INTO notice_title_fts(notice_title_fts, rowid, title) VALUES ('delete', old.recency, old.title);
         INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
+        INSERT INTO notice_title_fts(rowid, title) VALUES (new.recency, new.title);
     END""",
 )
 
@@ -84,6 +94,11 @@ _SQLITE_GROUP = text(
     """SELECT s.notice_id FROM notice_fts JOIN notice_search s ON s.recency = notice_fts.rowid
        WHERE notice_fts MATCH :match AND s.visible_from <= :now
        ORDER BY notice_fts.rowid DESC LIMIT :limit"""
+).bindparams(_NOW)
+_SQLITE_TITLE = text(
+    """SELECT s.notice_id FROM notice_title_fts JOIN notice_search s ON s.recency = notice_title_fts.rowid
+       WHERE notice_title_fts MATCH :match AND s.visible_from <= :now
+       ORDER BY notice_title_fts.rowid DESC LIMIT :limit"""
 ).bindparams(_NOW)
 _SQLITE_COUNT = text(
     """SELECT count(*) FROM (
@@ -199,12 +214,14 @@ async def search(
     """One page of the notices matching `query` that are public at `now`, best first."""
     if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_RESULTS - limit:
         raise ValueError(f"limit must be 1 to {MAX_PAGE} and offset + limit at most {MAX_RESULTS}")
+    groups: list[tuple[Any, dict[str, Any]]]  # (statement, parameters): title matches, the rest
+    count_params: dict[str, Any]
     if _is_sqlite(conn):
         match = fts5_match(query)
         if match is None:
             return SearchPage([], [], 0, [])
         title_match = fts5_match(query, column="title")
-        groups = [(_SQLITE_GROUP, {"match": title_match}),
+        groups = [(_SQLITE_TITLE, {"match": match}),
                   (_SQLITE_GROUP, {"match": f"({match}) NOT ({title_match})"})]
         count, count_params = _SQLITE_COUNT, {"match": match}
     else:

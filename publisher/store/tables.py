@@ -238,13 +238,15 @@ notice_search = Table(
     Column("body", Text, nullable=False),
 )
 
-# SQLite: the FTS5 virtual table notice_fts and the shadow tables FTS5 keeps its index
+# SQLite: the FTS5 virtual tables notice_fts and notice_title_fts and the shadow tables FTS5 keeps its index
 # in (a virtual table has no Core form). PostgreSQL: the generated tsvector columns and
 # their GIN index (PostgreSQL-only columns). Queries reach them through
 # publisher/search_index/index.py only.
 SEARCH_INDEX_EXTRAS = {
     "tables": frozenset({
         "notice_fts", "notice_fts_data", "notice_fts_idx", "notice_fts_docsize", "notice_fts_config",
+        "notice_title_fts", "notice_title_fts_data", "notice_title_fts_idx", "notice_title_fts_docsize",
+        "notice_title_fts_config",
     }),
     "columns": frozenset({("notice_search", "title_tsv"), ("notice_search", "all_tsv")}),
     "indexes": frozenset({"notice_search_all_tsv", "notice_search_title_tsv"}),

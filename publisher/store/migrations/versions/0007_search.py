@@ -24,17 +24,27 @@ _SQLITE = (
         title, body, content='notice_search', content_rowid='recency',
         tokenize='unicode61 remove_diacritics 0', prefix='1', detail='full'
     )""",
+    # titles alone as well: "title matches, newest first" then walks title hits only,
+    # instead of every notice that has the words somewhere
+    """CREATE VIRTUAL TABLE notice_title_fts USING fts5(
+        title, content='notice_search', content_rowid='recency',
+        tokenize='unicode61 remove_diacritics 0', prefix='1', detail='full'
+    )""",
     """CREATE TRIGGER notice_search_ai AFTER INSERT ON notice_search BEGIN
         INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
+        INSERT INTO notice_title_fts(rowid, title) VALUES (new.recency, new.title);
     END""",
     """CREATE TRIGGER notice_search_ad AFTER DELETE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
         VALUES ('delete', old.recency, old.title, old.body);
+        INSERT INTO notice_title_fts(notice_title_fts, rowid, title) VALUES ('delete', old.recency, old.title);
     END""",
     """CREATE TRIGGER notice_search_au AFTER UPDATE ON notice_search BEGIN
         INSERT INTO notice_fts(notice_fts, rowid, title, body)
         VALUES ('delete', old.recency, old.title, old.body);
+        INSERT INTO notice_title_fts(notice_title_fts, rowid, title) VALUES ('delete', old.recency, old.title);
         INSERT INTO notice_fts(rowid, title, body) VALUES (new.recency, new.title, new.body);
+        INSERT INTO notice_title_fts(rowid, title) VALUES (new.recency, new.title);
     END""",
 )
 
@@ -88,6 +98,7 @@ def downgrade() -> None:
         op.execute('DROP TRIGGER IF EXISTS notice_search_au')
         op.execute('DROP TRIGGER IF EXISTS notice_search_ad')
         op.execute('DROP TRIGGER IF EXISTS notice_search_ai')
+        op.execute('DROP TABLE IF EXISTS notice_title_fts')
         op.execute('DROP TABLE IF EXISTS notice_fts')
     op.drop_index(op.f('ix_notice_search_doc_key'), table_name='notice_search')
     op.drop_index(op.f('ix_notice_search_index_key'), table_name='notice_search')
