@@ -30,6 +30,7 @@ from publisher.errors import not_found
 from publisher.search_index import index
 from publisher.search_index.highlight import SNIPPET_SOURCE_CHARS, highlight, snippet
 from publisher.search_index.query import MAX_QUERY_CHARS
+from publisher.search_index.service import find
 from publisher.services.notices import parse
 
 routes = web.RouteTableDef()
@@ -104,8 +105,7 @@ async def search_page(request: web.Request) -> web.Response:
     if query:
         app = request.app
         now = app[keys.CLOCK]()
-        async with app[keys.DB].read() as conn:
-            found = await index.search(conn, query, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        found = await find(app[keys.DB], query, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         if page > 1 and not found.notice_ids:
             raise not_found(f"page {page} of the results")
         live = app[keys.QUEUE].live
