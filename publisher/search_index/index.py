@@ -117,6 +117,22 @@ _PG_REST = text(
          AND visible_from <= :now
        ORDER BY recency DESC LIMIT :limit"""
 ).bindparams(_NOW)
+# Few matches (the count stopped before MAX_RESULTS): take them all from the GIN index
+# and sort (`recency + 0` keeps the planner off the key's index). Many: walk the key's
+# index backwards, which meets 20 matches soon. The planner cannot tell the two apart
+# for a word it has no statistics on, and a backward walk for a word that is nowhere
+# reads the whole table.
+_PG_TITLE_FEW = text(
+    """SELECT notice_id FROM notice_search
+       WHERE title_tsv @@ to_tsquery('simple', :tsquery) AND visible_from <= :now
+       ORDER BY recency + 0 DESC LIMIT :limit"""
+).bindparams(_NOW)
+_PG_REST_FEW = text(
+    """SELECT notice_id FROM notice_search
+       WHERE all_tsv @@ to_tsquery('simple', :tsquery) AND NOT title_tsv @@ to_tsquery('simple', :tsquery)
+         AND visible_from <= :now
+       ORDER BY recency + 0 DESC LIMIT :limit"""
+).bindparams(_NOW)
 _PG_COUNT = text(
     """SELECT count(*) FROM (
          SELECT 1 FROM notice_search
@@ -130,7 +146,7 @@ class SearchDocument:
 
     notice_id: int
     title: str
-    body: str  # summary, body, numbers, issuing body, keywords: already joined
+    body: str  # summary, body, issuing body, keywords: already joined (the numbers are added)
     live_since: datetime
     visible_from: datetime | None = None  # None: from live_since
     index_no: str | None = None  # matched exactly too (ranked first)
@@ -179,7 +195,8 @@ def row_of(doc: SearchDocument) -> dict[str, object]:
         "index_key": exact_key(doc.index_no or ""),  # "" when none: never a query's key
         "doc_key": exact_key(doc.doc_number or ""),
         "title": index_text(doc.title),
-        "body": index_text(doc.body),
+        # the numbers are words of the notice too (an exact hit is always a match)
+        "body": index_text(" ".join(filter(None, [doc.body, doc.index_no, doc.doc_number]))),
     }
 
 
@@ -230,6 +247,11 @@ async def search(
             return SearchPage([], [], 0, [])
         groups = [(_PG_TITLE, {"tsquery": tsquery}), (_PG_REST, {"tsquery": tsquery})]
         count, count_params = _PG_COUNT, {"tsquery": tsquery}
+    total = int((await conn.execute(count, {**count_params, "now": now, "limit": MAX_RESULTS + 1})).scalar_one())
+    if total == 0:
+        return SearchPage([], [], 0, [])
+    if not _is_sqlite(conn) and total <= MAX_RESULTS:
+        groups = [(_PG_TITLE_FEW, groups[0][1]), (_PG_REST_FEW, groups[1][1])]
     needed = offset + limit
     exact = await _ids(conn, _EXACT, {"exact": exact_key(query), "now": now, "limit": needed})
     ranked: list[tuple[int, bool, bool]] = [(i, False, True) for i in exact]
@@ -243,5 +265,4 @@ async def search(
                 seen.add(notice_id)
                 ranked.append((notice_id, is_title, False))
     page = ranked[offset:needed]
-    total = int((await conn.execute(count, {**count_params, "now": now, "limit": MAX_RESULTS + 1})).scalar_one())
     return SearchPage([p[0] for p in page], [p[1] for p in page], total, [p[2] for p in page])

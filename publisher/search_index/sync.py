@@ -53,8 +53,7 @@ def document_of(row: Any) -> SearchDocument | None:
         return None
     meta = content.meta
     body = " ".join(filter(None, [
-        content.summary, plain_text(content.body), row.index_no, meta.doc_number, meta.issuing_org,
-        " ".join(meta.keywords),
+        content.summary, plain_text(content.body), meta.issuing_org, " ".join(meta.keywords),
     ]))
     return SearchDocument(
         notice_id=row.id, title=content.title, body=body, live_since=row.live_since,
