@@ -36,7 +36,7 @@ from publisher.services.notices import parse
 routes = web.RouteTableDef()
 
 PAGE_SIZE = 20
-MAX_PAGES = index.MAX_RESULTS // PAGE_SIZE  # 50: deeper pages are refused
+MAX_PAGES = index.MAX_RESULTS // PAGE_SIZE  # 10: deeper pages are refused
 # query parameters kept in the paging links besides q and page (the portal's language)
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")
 

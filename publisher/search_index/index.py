@@ -36,7 +36,7 @@ from publisher.store.types import UTCDateTime
 
 MAX_PAGE = 100
 # Results a query can page through; the total says "more than" past it.
-MAX_RESULTS = 1000
+MAX_RESULTS = 200
 MAX_NOTICE_ID = 10**9 - 1  # recency_key keeps the id in its last nine digits
 
 # What migration 0007 creates beside the notice_search table (kept here for
