@@ -75,6 +75,9 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("html", "csv", "json"), default="html", help="default: html")
     report.add_argument("--out", help="write to this file instead of standard output")
     report.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+    search = sub.add_parser("search", help="the portal's search index").add_subparsers(dest="action", required=True)
+    reindex = search.add_parser("reindex", help="rebuild the search index from the live notices")
+    reindex.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     return parser
 
 
@@ -209,6 +212,18 @@ def _import_notices(settings: Settings, channels: ChannelRegistry, args: argpars
     return 0
 
 
+def _search_reindex(settings: Settings, channels: ChannelRegistry) -> int:
+    from publisher.search_index.sync import rebuild
+
+    async def work(s: Any) -> int:
+        async with s.db.write() as conn:
+            return await rebuild(conn)
+
+    count = asyncio.run(_with_services(settings, channels, work))
+    print(f"search index rebuilt: {count} public notices indexed")
+    return 0
+
+
 def _serve(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from publisher.app import create_app, freeze_heap
 
@@ -246,6 +261,8 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
             from publisher.report_cli import report_command
 
             return report_command(settings, args)
+        if args.command == "search":
+            return _search_reindex(settings, channels)
         return _db_upgrade(settings, channels)
     except ConfigError as exc:
         return _fail(str(exc))

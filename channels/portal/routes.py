@@ -21,7 +21,6 @@ from channels.portal import select
 from channels.portal.attachments import setup_attachments
 from channels.portal.reports import setup_reports
 from publisher import keys
-from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import not_found
 from publisher.i18n_content import SimplifiedLive
 from publisher.web.i18n import N_
@@ -127,15 +126,6 @@ async def notice(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("portal/notice.html", request, context | {"n": shown})
 
 
-@routes.get("/search")
-async def search_page(request: web.Request) -> web.Response:
-    query = request.query.get("q", "").strip()[:MAX_QUERY]
-    items = search(_record(request), query) if query else []
-    context = _context(request)
-    return aiohttp_jinja2.render_template(
-        "portal/search.html", request, context | {"items": localized(request, items, context["lang"]), "query": query})
-
-
 @routes.get("/feed.atom")
 async def atom(request: web.Request) -> web.Response:
     return atom_response(request, _record(request), "/feed.atom", None)
@@ -168,12 +158,12 @@ def atom_response(request: web.Request, record: list[Any], self_path: str, categ
 
 
 def setup_portal(app: web.Application) -> None:
-    from channels.portal import feeds, guide, sitemap
+    from channels.portal import feeds, guide, search, sitemap
 
     app[portal_keys.SIMPLIFIED] = SimplifiedLive(maxsize=SIMPLIFIED_CACHE)
     app[portal_keys.FACETS] = catalog_filter.Facets(app[keys.SETTINGS].tz)
     app.router.add_routes(routes)
-    for module in (guide, feeds, sitemap):
+    for module in (guide, feeds, sitemap, search):  # search: its own module; it uses _context from here
         app.router.add_routes(module.routes)
     # every portal HTML answer (any module's) keeps a ?lang= choice in a cookie
     app.setdefault(keys.HTML_HOOKS, []).append(remember)

@@ -72,3 +72,10 @@ def runs(text: str) -> list[Run]:
 def index_text(text: str) -> str:
     """What the index stores for a field: folded tokens separated by spaces."""
     return " ".join(token for run in runs(fold(text)) for token in run.tokens())
+
+
+def exact_key(text: str) -> str:
+    """An index or document number as a key compared whole: its folded runs, with the
+    punctuation between them reduced to one space (江人社發〔2026〕12號 and
+    江人社发[2026]12号 have the same key)."""
+    return " ".join(run.text for run in runs(fold(text)))[:200]

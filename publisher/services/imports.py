@@ -33,6 +33,7 @@ from publisher.domain.imports import ImportedNotice, ImportLineError, index_patt
 from publisher.errors import ApiError
 from publisher.settings import Settings
 from publisher.store.engine import Database
+from publisher.search_index.sync import reindex_notices
 from publisher.store.tables import data_state, events, index_sequences, notices, revisions, users
 from publisher.store.upsert import insert_missing, reserve_ids
 
@@ -155,7 +156,8 @@ async def _move_sequences(conn: AsyncConnection, highest: dict[int, int]) -> dic
 
 
 async def _write(conn: AsyncConnection, records: list[ImportedNotice], actor: int, source: str,
-                 now: datetime) -> None:
+                 now: datetime) -> list[int]:
+    """Writes the records; answers the ids of the live ones (for the search index)."""
     # Keys reserved up front, so that three batch inserts link notice, revision and event
     # (one RETURNING per row would cost a round trip each).
     notice_ids = await reserve_ids(conn, notices, len(records))
@@ -182,6 +184,7 @@ async def _write(conn: AsyncConnection, records: list[ImportedNotice], actor: in
                      "withdrawn_at": r.withdrawn_at.isoformat() if r.withdrawn_at else None}}
         for nid, rid, r in rows
     ])
+    return [nid for nid, _, r in rows if r.status == "live"]
 
 
 async def import_notices(db: Database, settings: Settings, channels: Sequence[str], lines: Iterable[str],
@@ -200,7 +203,9 @@ async def import_notices(db: Database, settings: Settings, channels: Sequence[st
             fresh = await _new_records(conn, parsed)
             if fresh:
                 actor = await _importer_id(conn, by, now)
-                await _write(conn, fresh, actor, source, now)
+                live_ids = await _write(conn, fresh, actor, source, now)
+                # searchable at once, in the same transaction as the import
+                await reindex_notices(conn, live_ids)
                 report.sequences = await _move_sequences(conn, highest)
                 if any(r.status == "live" for r in fresh):  # the live set moved: running services reload it
                     await conn.execute(update(data_state).where(data_state.c.id == 1)

@@ -24,6 +24,8 @@ from publisher.domain.schedule import check_evaluates
 from publisher.domain.text import PlainText
 from publisher.errors import ApiError, forbidden, from_validation, not_found
 from publisher.services import audit, review_flags
+from publisher.search_index.sync import reindex_notice
+from publisher.services import audit
 from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
 from publisher.services.users import Principal
 from publisher.settings import Settings
@@ -291,6 +293,7 @@ class NoticeService:
                 update(notices).where(notices.c.id == notice_id)
                 .values(status="withdrawn", withdrawn_at=now, updated_at=now)
             )
+            await reindex_notice(conn, notice_id)
             await _bump_data(conn)
             await _event(conn, notice_id, row.live_revision_id, None, who, now, "withdraw", comment=reason)
             await audit.record(conn, now, "notice_withdrawn", who.username, f"notice {notice_id}", remote,
@@ -339,6 +342,7 @@ class NoticeService:
         if row.index_no is None:
             values["index_no"] = await self._next_index_no(conn, now)
         await conn.execute(update(notices).where(notices.c.id == row.id).values(**values))
+        await reindex_notice(conn, row.id)  # same transaction: the index cannot drift
         await _bump_data(conn)
 
     async def revision_to_change(self, conn: AsyncConnection, who: Principal, notice_id: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -314,3 +315,41 @@ review_cases = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_review_cases_filed_on", "filed_on"),
 )
+# The search index of public notices (publisher/search_index): per notice, the folded
+# token text of its live revision and exact keys of its numbers. Filled in the same
+# transaction as every approval and withdrawal; `publisher search reindex` rebuilds it.
+# Migration 0007 also creates, per database, what SQLAlchemy Core cannot declare here:
+# SEARCH_INDEX_EXTRAS, which the schema comparison (tests/store) therefore leaves out.
+notice_search = Table(
+    "notice_search",
+    metadata,
+    # Newest first is the index's own order: the second the revision went live, then
+    # the notice id (index.recency_key). SQLite's FTS5 rows carry it as their rowid and
+    # walk it backwards, so a page of a common word stops after 20 matches instead of
+    # sorting thousands.
+    # (INTEGER on SQLite: 64-bit there, and only that spelling makes it the rowid)
+    Column("recency", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False),
+    Column("notice_id", Integer, nullable=False, unique=True),
+    # the small columns first: SQLite reads a row's columns in order, so filtering never
+    # wades through the long token text
+    # the schedule's start, else the first approval: not public (nor found) before it
+    Column("visible_from", UTCDateTime, nullable=False),
+    Column("index_key", String(200), nullable=False, index=True),
+    Column("doc_key", String(200), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+)
+
+# SQLite: the FTS5 virtual tables notice_fts and notice_title_fts and the shadow tables FTS5 keeps its index
+# in (a virtual table has no Core form). PostgreSQL: the generated tsvector columns and
+# their GIN index (PostgreSQL-only columns). Queries reach them through
+# publisher/search_index/index.py only.
+SEARCH_INDEX_EXTRAS = {
+    "tables": frozenset({
+        "notice_fts", "notice_fts_data", "notice_fts_idx", "notice_fts_docsize", "notice_fts_config",
+        "notice_title_fts", "notice_title_fts_data", "notice_title_fts_idx", "notice_title_fts_docsize",
+        "notice_title_fts_config",
+    }),
+    "columns": frozenset({("notice_search", "title_tsv"), ("notice_search", "all_tsv")}),
+    "indexes": frozenset({"notice_search_all_tsv", "notice_search_title_tsv"}),
+}

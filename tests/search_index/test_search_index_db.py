@@ -18,6 +18,7 @@ from publisher.search_index.index import SearchDocument
 from publisher.search_index.tokens import fold
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+NOW = T0 + timedelta(days=100)
 
 NOTICES = [
     # id, title, body, days after T0 (newer is larger)
@@ -42,7 +43,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 async def ids(engine: AsyncEngine, query: str, **page: int) -> list[int]:
     async with engine.connect() as conn:
-        return (await index.search(conn, query, **page)).notice_ids
+        return (await index.search(conn, query, NOW, **page)).notice_ids
 
 
 async def test_title_matches_come_first_then_the_newest(engine: AsyncEngine) -> None:
@@ -80,22 +81,22 @@ async def test_every_term_must_match(engine: AsyncEngine) -> None:
 async def test_hostile_queries_are_plain_text(engine: AsyncEngine) -> None:
     for query in ['" OR "', "NEAR(高校 招聘)", "title:招聘", "招聘 OR 1=1", "') & !('", "*"]:
         async with engine.connect() as conn:
-            await index.search(conn, query)  # no syntax error from either database
+            await index.search(conn, query, NOW)  # no syntax error from either database
     assert await ids(engine, "招聘 OR 人才") == []  # OR is a word, not an operator
 
 
 async def test_pages_and_total(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
-        first = await index.search(conn, "毕业生", limit=2)
-        second = await index.search(conn, "毕业生", limit=2, offset=2)
+        first = await index.search(conn, "毕业生", NOW, limit=2)
+        second = await index.search(conn, "毕业生", NOW, limit=2, offset=2)
     assert first.total == second.total == 4
     assert first.notice_ids + second.notice_ids == [5, 1, 2, 3]
     assert first.title_hits == [True, True] and second.title_hits == [False, False]
     async with engine.connect() as conn:
         with pytest.raises(ValueError):
-            await index.search(conn, "x", limit=0)
+            await index.search(conn, "x", NOW, limit=0)
         with pytest.raises(ValueError):
-            await index.search(conn, "x", limit=101)
+            await index.search(conn, "x", NOW, limit=101)
 
 
 async def test_edits_and_withdrawals_keep_the_index_in_step(engine: AsyncEngine) -> None:
@@ -110,7 +111,7 @@ async def test_edits_and_withdrawals_keep_the_index_in_step(engine: AsyncEngine)
 
 async def test_nothing_searchable_asks_nothing(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
-        page = await index.search(conn, "，。！")
+        page = await index.search(conn, "，。！", NOW)
     assert page.notice_ids == [] and page.total == 0
 
 
@@ -145,10 +146,58 @@ def test_the_index_answers_as_a_scan_of_the_live_set(ops: list[tuple[str, int, s
                     else:
                         live.pop(notice_id, None)
                         await index.remove(conn, notice_id)
-                found = await index.search(conn, query, limit=100)
+                found = await index.search(conn, query, NOW, limit=100)
         finally:
             await engine.dispose()
         return set(found.notice_ids), scan(live, query)
 
     found, expected = asyncio.run(run())
     assert found == expected
+
+
+async def test_newest_first_follows_approval_time_not_the_id(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:  # notice 1 is edited and approved again, last of all
+        await index.upsert(conn, SearchDocument(1, "關於2026年高校畢業生就業工作的通知", "", T0 + timedelta(days=20)))
+    assert await ids(engine, "畢業生就業") == [1, 5, 2]
+
+
+async def test_an_exact_number_comes_before_title_matches(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await index.upsert(conn, SearchDocument(
+            6, "轉發江人社發〔2026〕12號文的通知", "", T0 + timedelta(days=30)))
+        await index.upsert(conn, SearchDocument(
+            4, "人才引進辦法（已廢止）", "本辦法自公佈之日起施行。", T0 + timedelta(days=9),
+            index_no="44070000/2026-00004", doc_number="江人社發〔2026〕12號"))
+    async with engine.connect() as conn:
+        page = await index.search(conn, "江人社发[2026]12号", NOW)
+    assert page.notice_ids == [4, 6] and page.exact_hits == [True, False] and page.title_hits == [False, True]
+    assert await ids(engine, "44070000/2026-00004") == [4]
+
+
+async def test_the_total_stops_counting_past_the_limit(database_url: str) -> None:
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await index.create_schema(conn)
+            await index.upsert_many(conn, [
+                SearchDocument(i, f"第{i}期招聘會", "", T0 + timedelta(minutes=i)) for i in range(1, 211)
+            ])
+        async with engine.connect() as conn:
+            first = await index.search(conn, "招聘會", NOW)
+            last = await index.search(conn, "招聘會", NOW, limit=20, offset=index.MAX_RESULTS - 20)
+            with pytest.raises(ValueError):
+                await index.search(conn, "招聘會", NOW, limit=20, offset=index.MAX_RESULTS - 19)
+    finally:
+        await engine.dispose()
+    assert first.total == index.MAX_RESULTS + 1 and first.more_than_max
+    assert first.notice_ids == list(range(210, 190, -1))
+    assert last.notice_ids == list(range(30, 10, -1))
+
+
+async def test_a_notice_before_its_start_is_not_found(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await index.upsert(conn, SearchDocument(7, "下月招聘會", "", T0, visible_from=NOW + timedelta(days=1)))
+    assert await ids(engine, "下月招聘") == []
+    async with engine.connect() as conn:
+        later = await index.search(conn, "下月招聘", NOW + timedelta(days=1))
+    assert later.notice_ids == [7] and later.total == 1

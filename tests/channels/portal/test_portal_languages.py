@@ -53,6 +53,7 @@ async def test_every_page_speaks_the_language_asked(client, notice, lang) -> Non
         assert "繁體中文" in html and "简体中文" in html and "English" in html
         if path != "/guide":  # the guide names no notice
             expected = SIMPLIFIED_TITLE if lang == "zh-Hans" else TITLE
+            html = html.replace("<mark>", "").replace("</mark>", "")  # search marks what it found
             assert expected in html, (path, lang)
             if lang == "zh-Hans":
                 assert TITLE not in html.split("<main", 1)[1], path
