@@ -15,6 +15,7 @@ from aiohttp import web
 from publisher import keys
 from publisher.api import requests as requests_api
 from publisher.api import setup_api
+from publisher.attachments import records as attachment_records
 from publisher.auth.sessions import setup_sessions
 from publisher.auth.sign_in import setup_sign_in
 from publisher.channel_registry import ChannelRegistry, ChannelSpec, builtin_channels
@@ -26,13 +27,12 @@ from publisher.metrics import Metrics
 from publisher.ops import setup_ops
 from publisher.queue import ContentQueue
 from publisher.scheduling import scheduler_ctx
-from publisher.attachments import records as attachment_records
 from publisher.services.attachments import AttachmentService
 from publisher.services.devices import DeviceRegistry
 from publisher.services.notices import NoticeService
+from publisher.services.reports import ReportService
 from publisher.services.request_intake import IntakeLimit
 from publisher.services.requests import RequestService
-from publisher.services.reports import ReportService
 from publisher.services.review_cases import CaseRegister
 from publisher.settings import Settings
 from publisher.store.engine import Database, make_engine

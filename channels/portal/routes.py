@@ -16,9 +16,8 @@ from aiohttp import web
 
 from channels.portal import catalog_filter, select
 from channels.portal import keys as portal_keys
-from channels.portal.language import language_context, localized, remember
-from channels.portal import select
 from channels.portal.attachments import setup_attachments
+from channels.portal.language import language_context, localized, remember
 from channels.portal.reports import setup_reports
 from publisher import keys
 from publisher.errors import not_found

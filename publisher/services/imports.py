@@ -31,9 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from publisher.domain.imports import ImportedNotice, ImportLineError, index_pattern, parse_line, year_and_seq
 from publisher.errors import ApiError
+from publisher.search_index.sync import reindex_notices
 from publisher.settings import Settings
 from publisher.store.engine import Database
-from publisher.search_index.sync import reindex_notices
 from publisher.store.tables import data_state, events, index_sequences, notices, revisions, users
 from publisher.store.upsert import insert_missing, reserve_ids
 

@@ -23,9 +23,8 @@ from publisher.domain.notices import NoticeIn
 from publisher.domain.schedule import check_evaluates
 from publisher.domain.text import PlainText
 from publisher.errors import ApiError, forbidden, from_validation, not_found
-from publisher.services import audit, review_flags
 from publisher.search_index.sync import reindex_notice
-from publisher.services import audit
+from publisher.services import audit, review_flags
 from publisher.services.notice_reads import NoticeReader, approvals_by_revision, pending_of
 from publisher.services.users import Principal
 from publisher.settings import Settings

@@ -19,8 +19,8 @@ from publisher.web import (
     login,
     notices,
     people,
-    requests,
     reports,
+    requests,
     review,
     schedule,
 )
