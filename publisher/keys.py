@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
     from publisher.channel_registry import ChannelRegistry
+    from publisher.cluster.announce import ChangeListener
+    from publisher.cluster.leader import LeaderJob, Leadership
     from publisher.live_sync import LiveSync
     from publisher.metrics import Metrics
     from publisher.queue import ContentQueue
@@ -45,3 +47,8 @@ THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
 ResponseHook = Callable[[web.Request, web.StreamResponse], None]
 HTML_HOOKS: web.AppKey[list[ResponseHook]] = web.AppKey("html_hooks", list)
 CATCH_ALL: web.AppKey[web.AbstractResource] = web.AppKey("catch_all", web.AbstractResource)
+# Several instances (publisher.cluster): the jobs that run on the leader only, the
+# leader election, and (PostgreSQL only) the listener for other instances' changes.
+LEADER_JOBS: web.AppKey[list[LeaderJob]] = web.AppKey("leader_jobs", list)
+LEADERSHIP: web.AppKey[Leadership] = web.AppKey("leadership")
+CHANGE_LISTENER: web.AppKey[ChangeListener] = web.AppKey("change_listener")
