@@ -10,6 +10,7 @@ from publisher import keys
 from publisher.cluster.announce import ChangeListener
 from publisher.cluster.apply import apply_changes, resync
 from publisher.cluster.dsn import asyncpg_dsn, is_postgres
+from publisher.cluster.housekeeping import setup_housekeeping
 from publisher.cluster.leader import Leadership
 
 
@@ -38,6 +39,7 @@ def setup_cluster(app: web.Application, run_scheduler: bool) -> None:
     dsn = asyncpg_dsn(url) if is_postgres(url) else None
     if keys.LEADER_JOBS not in app:
         app[keys.LEADER_JOBS] = []
+    setup_housekeeping(app)
     if dsn is not None:
         async def apply(payloads: list[str]) -> None:
             await apply_changes(app, payloads)

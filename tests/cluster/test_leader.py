@@ -126,3 +126,22 @@ def test_a_killed_leader_process_is_replaced_within_30_seconds(tmp_path: Any) ->
     finally:
         for server in servers:
             server.stop()
+
+
+async def test_the_leader_prunes_expired_tokens(client: Any, clock: Any) -> None:
+    from datetime import timedelta
+
+    from conftest import Staff
+
+    from publisher.cluster.housekeeping import prune_expired_tokens
+
+    app = client.server.app
+    assert [j.job_id for j in app[keys.LEADER_JOBS]] == ["prune-expired-tokens"]
+    staff = Staff(client)
+    headers = await staff.add("boss", "admin")
+    assert await prune_expired_tokens(app) == 0
+    assert (await client.get("/api/v1/users", headers=headers)).status == 200
+    clock.advance(days=8)  # past security.token_ttl_hours (7 days)
+    assert await prune_expired_tokens(app) == 1
+    clock.advance(**{"seconds": -timedelta(days=8).total_seconds()})
+    assert (await client.get("/api/v1/users", headers=headers)).status == 401  # the row is gone
