@@ -219,7 +219,7 @@ def nginx_rows(args: argparse.Namespace) -> None:
     from nginx_local import LocalNginx
 
     if not shutil.which("wrk"):
-        raise SystemExit("the nginx rows need wrk (Debian package wrk): it speaks TLS, the client loop here not as fast")
+        raise SystemExit("the nginx rows need wrk (Debian package wrk), which speaks TLS")
     tmp = Path(tempfile.mkdtemp(prefix="publisher-bench-nginx-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
     env.update(PUBLISHER_DATABASE__URL=f"sqlite+aiosqlite:///{tmp / 'bench.db'}", PUBLISHER_DATA_DIR=str(tmp),

@@ -33,8 +33,9 @@ def _app_with_job(settings: Any, clock: Any, ran: list[str], name: str) -> Any:
 
 
 def test_a_job_is_registered_once() -> None:
-    from publisher.settings import load_settings
     from conftest import DEFAULT_CONFIG
+
+    from publisher.settings import load_settings
 
     app = create_app(load_settings(DEFAULT_CONFIG))
 
