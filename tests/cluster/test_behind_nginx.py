@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 from cluster_support import postgres_url
-from conftest import _reset_postgres
+from conftest import _clean_postgres
 from serve_support import PASSWORD, ROOT, Server, clean_env, cli, device_token
 
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -57,7 +57,7 @@ def hall(tmp_path: Path) -> Any:
     if nginx_binary() is None:
         pytest.skip("nginx is not installed (Debian package nginx; scripts/setup-browser installs it)")
     url = postgres_url()
-    asyncio.run(_reset_postgres(url))
+    asyncio.run(_clean_postgres(url))
     ca, cert, key = make_certificate(tmp_path / "tls")
     env = clean_env(tmp_path)
     env.update(PUBLISHER_DATABASE__URL=url, PUBLISHER_SECURITY__SESSION_SECRET=SECRET,

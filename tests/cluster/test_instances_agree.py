@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 from cluster_support import eventually, next_feed_event, postgres_url, token_login
-from conftest import PASSWORD, Staff, _reset_postgres, add_device, make_settings, notice_body, publish
+from conftest import PASSWORD, Staff, _clean_postgres, add_device, make_settings, notice_body, publish
 from refusals import refused
 
 from publisher import keys
@@ -25,17 +25,13 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 async def pair(aiohttp_client: Any, tmp_path: Any, clock: Any) -> tuple[Any, Any]:
     url = postgres_url()
-    await _reset_postgres_async(url)
+    await asyncio.get_running_loop().run_in_executor(None, lambda: asyncio.run(_clean_postgres(url)))
     settings = make_settings(url, tmp_path)
     a = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
     b = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
     for client in (a, b):
         await asyncio.wait_for(client.server.app[keys.CHANGE_LISTENER].ready.wait(), 10)
     return a, b
-
-
-async def _reset_postgres_async(url: str) -> None:
-    await asyncio.get_running_loop().run_in_executor(None, lambda: asyncio.run(_reset_postgres(url)))
 
 
 async def test_an_approval_on_a_reaches_a_kiosk_stream_on_b_within_a_second(pair: Any) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from cluster_support import eventually, postgres_url
-from conftest import _reset_postgres, make_settings
+from conftest import _clean_postgres, make_settings
 from serve_support import Server, clean_env, fetch
 
 from publisher import keys
@@ -64,7 +64,7 @@ async def test_on_sqlite_the_one_instance_leads(aiohttp_client: Any, tmp_path: A
 async def test_one_leader_and_another_takes_over(aiohttp_client: Any, tmp_path: Any, clock: Any,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     url = postgres_url()
-    await asyncio.get_running_loop().run_in_executor(None, lambda: asyncio.run(_reset_postgres(url)))
+    await asyncio.get_running_loop().run_in_executor(None, lambda: asyncio.run(_clean_postgres(url)))
     monkeypatch.setattr(leader_module, "RETRY_S", 0.2)
     settings = make_settings(url, tmp_path)
     ran: list[str] = []
@@ -95,7 +95,7 @@ async def test_one_leader_and_another_takes_over(aiohttp_client: Any, tmp_path: 
 @pytest.mark.postgres
 def test_a_killed_leader_process_is_replaced_within_30_seconds(tmp_path: Any) -> None:
     url = postgres_url()
-    asyncio.run(_reset_postgres(url))
+    asyncio.run(_clean_postgres(url))
     env = clean_env(tmp_path)
     env["PUBLISHER_DATABASE__URL"] = url
     servers = [Server(env).start()]
