@@ -193,7 +193,8 @@ STATIC_SERVER = """
         ssl_certificate {cert};
         ssl_certificate_key {key};
         ssl_protocols TLSv1.2 TLSv1.3;
-        access_log off;
+        # Logged like the service's server block, so that both pay the same for it.
+        access_log {log} publisher_safe buffer=64k flush=1s;
         root {root};
         location / {{ add_header Cache-Control no-cache; }}
     }}
@@ -243,7 +244,8 @@ def nginx_rows(args: argparse.Namespace) -> None:
                 (static / files[kind]).write_bytes(resp.read())
         cert, key = tmp / "tls" / "server.crt", tmp / "tls" / "server.key"
         nginx = LocalNginx(tmp / "nginx", [f"127.0.0.1:{service_port}"], cert, key,
-                           extra_http=STATIC_SERVER.format(port=static_port, cert=cert, key=key, root=static)).start()
+                           extra_http=STATIC_SERVER.format(port=static_port, cert=cert, key=key, root=static,
+                                                                   log=tmp / 'static.access.log')).start()
         static_base = f"https://127.0.0.1:{static_port}"
         rows = []
         for kind, path in paths.items():
