@@ -76,14 +76,16 @@ class ChangeListener:
     async def _run(self) -> None:
         failures = 0
         while True:
+            connected_before = self.connections
             try:
                 await self._listen_once()
-                failures = 0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # any failure: log it, wait a little, reconnect
                 self.last_error = f"{type(exc).__name__}: {exc}"[:300]
                 log.warning("change listener lost its connection; reconnecting", error=self.last_error)
+            if self.connections > connected_before:
+                failures = 0  # it was up: the first retry comes quickly
             delay = BACKOFF_S[min(failures, len(BACKOFF_S) - 1)]
             failures += 1
             await asyncio.sleep(delay)
