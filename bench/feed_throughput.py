@@ -9,6 +9,12 @@ server's CPU time per request (from /proc), which other load on the machine dist
 far less than requests per second do.
 
     python bench/feed_throughput.py [--seconds 8] [--connections 32] [--rounds 2]
+
+With --nginx (the rows at the end of this file): nginx with the shipped configuration
+(deploy/nginx, TLS, the 1 s microcache) in front of the service, against the same nginx
+serving the same bytes as a static file over TLS (goal: >= 0.9), for the kiosk feed
+(200 from the microcache; 304 passed to the service, see the configuration) and the
+LED feed (200 and 304 from the microcache).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -119,7 +126,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best of each is kept")
     parser.add_argument("--verbose", action="store_true", help="print every round")
+    parser.add_argument("--nginx", action="store_true",
+                        help="the nginx rows instead: the shipped configuration vs nginx serving a static file")
     args = parser.parse_args()
+    if args.nginx:
+        nginx_rows(args)
+        return
 
     tmp = Path(tempfile.mkdtemp(prefix="publisher-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
@@ -169,6 +181,102 @@ def main() -> None:
             proc.wait(timeout=20)
         shutil.rmtree(tmp, ignore_errors=True)
 
+
+
+# -- the nginx rows (--nginx) ------------------------------------------------------------
+LED = "led-hall-hr"
+LED_TOKEN = "demo-led-hall-hr"
+
+STATIC_SERVER = """
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        # Logged like the service's server block, so that both pay the same for it.
+        access_log {log} publisher_safe buffer=64k flush=1s;
+        root {root};
+        location / {{ add_header Cache-Control no-cache; }}
+    }}
+"""
+
+
+def _fetch_tls(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # our own throw-away CA; only the bytes matter here
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=10) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def nginx_rows(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from nginx_local import LocalNginx
+
+    if not shutil.which("wrk"):
+        raise SystemExit("the nginx rows need wrk (Debian package wrk), which speaks TLS")
+    tmp = Path(tempfile.mkdtemp(prefix="publisher-bench-nginx-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
+    env.update(PUBLISHER_DATABASE__URL=f"sqlite+aiosqlite:///{tmp / 'bench.db'}", PUBLISHER_DATA_DIR=str(tmp),
+               PUBLISHER_LOG_FORMAT="json", PUBLISHER_SERVER__TRUSTED_PROXIES='["127.0.0.1/32"]')
+    service_port, static_port = free_port(), free_port()
+    service = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--demo", "--port", str(service_port)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    nginx = None
+    try:
+        direct = f"http://127.0.0.1:{service_port}"
+        wait_up(f"{direct}/healthz")
+        subprocess.run(["bash", str(ROOT / "deploy" / "make-hall-ca"), str(tmp / "tls"), "127.0.0.1"], check=True,
+                       capture_output=True)
+        static = tmp / "static"
+        paths = {"kiosk": f"/kiosk/v1/{DEVICE}/feed.json?token={TOKEN}",
+                 "led": f"/led/v1/signs/{LED}/feed.txt?token={LED_TOKEN}"}
+        files = {"kiosk": "kiosk.json", "led": "led.txt"}
+        static.mkdir()
+        for kind, path in paths.items():
+            with urllib.request.urlopen(direct + path) as resp:
+                (static / files[kind]).write_bytes(resp.read())
+        cert, key = tmp / "tls" / "server.crt", tmp / "tls" / "server.key"
+        nginx = LocalNginx(tmp / "nginx", [f"127.0.0.1:{service_port}"], cert, key,
+                           extra_http=STATIC_SERVER.format(port=static_port, cert=cert, key=key, root=static,
+                                                                   log=tmp / 'static.access.log')).start()
+        static_base = f"https://127.0.0.1:{static_port}"
+        rows = []
+        for kind, path in paths.items():
+            proxied = nginx.base + path
+            plain = f"{static_base}/{files[kind]}"
+            status, headers, body = _fetch_tls(proxied)
+            s_status, s_headers, s_body = _fetch_tls(plain)
+            assert status == s_status == 200 and body == s_body, (kind, status, s_status)
+            rows.append((f"{kind} 200", proxied, plain, None, None))
+            rows.append((f"{kind} 304", proxied, plain, headers["ETag"], s_headers["ETag"]))
+        print(f"nginx {subprocess.run(['nginx', '-v'], capture_output=True, text=True).stderr.strip()}, 1 worker, "
+              f"TLS; load: wrk, {args.connections} connections, {args.seconds} s per run, "
+              f"best of {args.rounds} alternating rounds")
+        print(f"{'responses':<12}{'static req/s':>14}{'via nginx req/s':>17}{'ratio':>7}")
+        for label, proxied, plain, tag, static_tag in rows:
+            wrk(proxied, 2, args.connections, tag)  # warm-up (fills the microcache)
+            wrk(plain, 2, args.connections, static_tag)
+            best = {"static": 0.0, "nginx": 0.0}
+            for _ in range(args.rounds):
+                for target, url, etag in (("static", plain, static_tag), ("nginx", proxied, tag)):
+                    rps, _count = wrk(url, args.seconds, args.connections, etag)
+                    best[target] = max(best[target], rps)
+                    if args.verbose:
+                        print(f"  {label} {target:<7} {rps:>8.0f} req/s")
+            print(f"{label:<12}{best['static']:>14.0f}{best['nginx']:>17.0f}{best['nginx'] / best['static']:>7.2f}")
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        service.terminate()
+        service.wait(timeout=20)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 if __name__ == "__main__":
     main()

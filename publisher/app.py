@@ -19,6 +19,7 @@ from publisher.attachments import records as attachment_records
 from publisher.auth.sessions import setup_sessions
 from publisher.auth.sign_in import setup_sign_in
 from publisher.channel_registry import ChannelRegistry, ChannelSpec, builtin_channels
+from publisher.cluster.context import setup_cluster
 from publisher.http.instrument import instrument_routes
 from publisher.http.json_io import MAX_BODY
 from publisher.http.refusals import JSON_PREFIXES
@@ -162,6 +163,9 @@ def create_app(
     app.on_startup.append(requests_api.settle_deadlines)
     if run_scheduler:
         app.cleanup_ctx.append(scheduler_ctx)
+    # Several instances on PostgreSQL: change notifications and the leader (last: it
+    # needs the database and the scheduler started).
+    setup_cluster(app, run_scheduler)
     return app
 
 

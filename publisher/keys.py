@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
     from publisher.channel_registry import ChannelRegistry
+    from publisher.cluster.announce import ChangeListener
+    from publisher.cluster.leader import LeaderJob, Leadership
     from publisher.live_sync import LiveSync
     from publisher.metrics import Metrics
     from publisher.queue import ContentQueue
@@ -61,3 +63,8 @@ if TYPE_CHECKING:
     from publisher.services.review_cases import CaseRegister
 REPORTS: web.AppKey[ReportService] = web.AppKey("reports")
 REVIEW_CASES: web.AppKey[CaseRegister] = web.AppKey("review_cases")
+# Several instances (publisher.cluster): the jobs that run on the leader only, the
+# leader election, and (PostgreSQL only) the listener for other instances' changes.
+LEADER_JOBS: web.AppKey[list[LeaderJob]] = web.AppKey("leader_jobs", list)
+LEADERSHIP: web.AppKey[Leadership] = web.AppKey("leadership")
+CHANGE_LISTENER: web.AppKey[ChangeListener] = web.AppKey("change_listener")

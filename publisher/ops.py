@@ -47,6 +47,12 @@ async def healthz(request: web.Request) -> web.Response:
         "broken_notices": sorted(queue.broken),
         "data_revision": queue.data_revision,
     }
+    # Several instances (publisher.cluster): is this one the leader, does it hear the others.
+    leadership, listener = app.get(keys.LEADERSHIP), app.get(keys.CHANGE_LISTENER)
+    if leadership is not None:
+        body["leader"] = leadership.is_leader
+    if listener is not None:
+        body["listening"] = listener.listening
     return json_response(body, status=503 if database != "ok" else 200, headers={"Cache-Control": "no-store"})
 
 

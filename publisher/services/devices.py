@@ -289,6 +289,21 @@ class DeviceRegistry:
         self._forget_tokens(device_id)
         return device
 
+    async def refresh(self, device_id: str) -> Device | None:
+        """Re-read one device now, because another instance changed it (publisher.cluster):
+        a revoked or replaced token stops working here at once. A device whose row is
+        gone is treated as revoked."""
+        async with self.db.read() as conn:
+            row = (await conn.execute(select(devices).where(devices.c.id == device_id))).first()
+        self._misses.pop(device_id, None)
+        if row is not None:
+            return self._merge(row)
+        known = self.devices.get(device_id)
+        if known is not None:
+            known.token_hash = None
+        self._forget_tokens(device_id)
+        return known
+
     def _forget_tokens(self, device_id: str) -> None:
         for token in [t for t, d in self._verified.items() if d == device_id]:
             del self._verified[token]

@@ -21,13 +21,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    """The page does not care which database is behind the feeds: SQLite only, which
-    keeps the browser tests from running twice where PostgreSQL is configured."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'publisher.db'}"
-
-
-@pytest.fixture
 async def hall(live_server):  # type: ignore[no-untyped-def]
     hall = await Hall(live_server).start()
     yield hall
