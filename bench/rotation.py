@@ -53,23 +53,26 @@ def schedule(rng: random.Random) -> dict:
             "recurrence": {"rrule": f"FREQ=MONTHLY;BYMONTHDAY={rng.randint(1, 28)}", "duration": "P3D"}}
 
 
+def notice_content(i: int, rng: random.Random) -> dict:
+    """One notice's content (NoticeIn as JSON) of the realistic mix."""
+    phrase = rng.choice(PHRASES)
+    return NoticeIn.model_validate({
+        "title": f"{phrase}（第{i}號）",
+        "body": f"{phrase}。" * rng.randint(3, 30),
+        "category": rng.choice(["documents", "guides", "news", "other"]),
+        "channels": rng.choice([["portal", "kiosk", "led"], ["kiosk", "led"], ["portal", "kiosk"], ["led"]]),
+        "locations": rng.choice([[], [], [rng.choice(LOCATIONS)]]),
+        # no emergencies: one would (rightly) empty every other rotation of its location
+        "priority": rng.choices(["normal", "urgent"], [0.9, 0.1])[0],
+        "led_text": f"{phrase}，請留意" if rng.random() < 0.5 else None,
+        "schedule": schedule(rng),
+    }).model_dump(mode="json")
+
+
 def build_notices(count: int, rng: random.Random) -> list:
     notices = []
     for i in range(1, count + 1):
-        phrase = rng.choice(PHRASES)
-        content = {
-            "title": f"{phrase}（第{i}號）",
-            "body": f"{phrase}。" * rng.randint(3, 30),
-            "category": rng.choice(["documents", "guides", "news", "other"]),
-            "channels": rng.choice([["portal", "kiosk", "led"], ["kiosk", "led"], ["portal", "kiosk"], ["led"]]),
-            "locations": rng.choice([[], [], [rng.choice(LOCATIONS)]]),
-            # no emergencies: one would (rightly) empty every other rotation of its location
-            "priority": rng.choices(["normal", "urgent"], [0.9, 0.1])[0],
-            "led_text": f"{phrase}，請留意" if rng.random() < 0.5 else None,
-            "schedule": schedule(rng),
-        }
-        row = SimpleNamespace(id=i, index_no=f"007227429/2026-{i:05d}", number=1,
-                              content=NoticeIn.model_validate(content).model_dump(mode="json"),
+        row = SimpleNamespace(id=i, index_no=f"007227429/2026-{i:05d}", number=1, content=notice_content(i, rng),
                               first_live_at=NOW - timedelta(days=90), live_since=NOW - timedelta(days=90))
         notices.append(live_notice(row))
     return notices

@@ -6,6 +6,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime, timezone
+from time import perf_counter
 
 import aiohttp_jinja2
 import jinja2
@@ -25,7 +26,7 @@ from publisher.metrics import Metrics
 from publisher.ops import setup_ops
 from publisher.queue import ContentQueue
 from publisher.scheduling import scheduler_ctx
-from publisher.services.devices import DeviceRegistry
+from publisher.services.devices import Device, DeviceRegistry
 from publisher.services.notices import NoticeService
 from publisher.settings import Settings
 from publisher.store.engine import Database, make_engine
@@ -60,22 +61,37 @@ async def freeze_heap(_app: web.Application) -> None:
     gc.freeze()
 
 
+# The longest the warming pass holds the event loop at a time (see setup_warming).
+WARM_SLICE_S = 0.02
+
+
 def setup_warming(app: web.Application) -> None:
     """Re-render every device's snapshot soon after the live set moves or a boundary
     passes, so that a snapshot's generated_at says when its version appeared (the
     device list's `stale` counts from there) and the first poll after a change is a
-    dictionary look-up too. Coalesced: many changes in one loop turn, one pass."""
+    dictionary look-up too. Coalesced: many changes in one loop turn, one pass. The
+    pass runs in slices of WARM_SLICE_S, so that a poll arriving meanwhile (the first
+    one after a cold start, when a sign's first fit takes a while) is not held behind
+    every other device's rendering."""
     pending = False
 
-    def warm() -> None:
+    def warm(devices: list[Device] | None = None, at: int = 0) -> None:
         nonlocal pending
-        pending = False
+        if devices is None:
+            pending = False
+            devices = list(app[keys.DEVICES].devices.values())
         now = app[keys.CLOCK]()
         queue, channels = app[keys.QUEUE], app[keys.CHANNELS]
-        for device in list(app[keys.DEVICES].devices.values()):
+        ends = perf_counter() + WARM_SLICE_S
+        while at < len(devices):
+            device = devices[at]
+            at += 1
             channel = channels.channel_of(device.kind)
             if not device.revoked and channel in queue.channels:
                 queue.snapshot(channel, device, now)
+            if perf_counter() > ends and at < len(devices):
+                asyncio.get_running_loop().call_soon(warm, devices, at)
+                return
 
     def changed() -> None:
         nonlocal pending
