@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from time import perf_counter
 
@@ -75,22 +75,29 @@ def setup_warming(app: web.Application) -> None:
     every other device's rendering."""
     pending = False
 
-    def warm(devices: list[Device] | None = None, at: int = 0) -> None:
-        nonlocal pending
-        if devices is None:
-            pending = False
-            devices = list(app[keys.DEVICES].devices.values())
-        now = app[keys.CLOCK]()
-        queue, channels = app[keys.QUEUE], app[keys.CHANNELS]
-        ends = perf_counter() + WARM_SLICE_S
-        while at < len(devices):
-            device = devices[at]
-            at += 1
+    def steps(devices: list[Device]) -> Iterator[None]:
+        queue, channels, clock = app[keys.QUEUE], app[keys.CHANNELS], app[keys.CLOCK]
+        for device in devices:
             channel = channels.channel_of(device.kind)
-            if not device.revoked and channel in queue.channels:
-                queue.snapshot(channel, device, now)
-            if perf_counter() > ends and at < len(devices):
-                asyncio.get_running_loop().call_soon(warm, devices, at)
+            if device.revoked or channel not in queue.channels:
+                continue
+            prepare = getattr(queue.channels[channel], "prepare", None)
+            if prepare is not None and queue.cached(channel, device.id) is None:
+                # A device's first rendering (a cold sign fits thousands of notices): in
+                # small steps the channel yields between, not in one long stall.
+                yield from prepare(queue.rotation(channel, device.location, clock()), device)
+            queue.snapshot(channel, device, clock())
+            yield
+
+    def warm(work: Iterator[None] | None = None) -> None:
+        nonlocal pending
+        if work is None:
+            pending = False
+            work = steps(list(app[keys.DEVICES].devices.values()))
+        ends = perf_counter() + WARM_SLICE_S
+        for _ in work:
+            if perf_counter() > ends:
+                asyncio.get_running_loop().call_soon(warm, work)
                 return
 
     def changed() -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import cached_property
@@ -293,6 +293,16 @@ class LedChannel:
                 self._notices.clear()
             found = self._notices[key] = notice_fit(notice, profile)
         return found
+
+    def prepare(self, rotation: Rotation, target: Any) -> Iterator[None]:
+        """Fit the rotation's notices for the sign's profile one by one, yielding after
+        each: the service's warming pass spreads a cold sign's first fit over many
+        turns of the event loop (publisher.app.setup_warming), then renders from cache."""
+        profile: SignProfile = target.settings
+        profile_key = profile.model_dump_json()
+        for notice in rotation.items:
+            self.fit(notice, profile, profile_key)
+            yield
 
     def fit_rotation(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> RotationFit:
         # The queue hands every sign of a location the same items tuple: look that up
