@@ -32,11 +32,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from rotation import LOCATIONS, notice_content  # noqa: E402
 from sqlalchemy import create_engine, insert, update  # noqa: E402
 
 from publisher.passwords import token_hash  # noqa: E402
 from publisher.store.tables import data_state, devices, notices, revisions, users  # noqa: E402
-from rotation import LOCATIONS, notice_content  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_S = 2.0
@@ -136,7 +136,8 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--importtime", action="store_true")
-    parser.add_argument("--keep", type=Path, help="prepare the database in this directory and keep it; reused when it is there")
+    parser.add_argument("--keep", type=Path,
+                        help="prepare the database in this directory and keep it; reused when it is there")
     args = parser.parse_args()
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="publisher-cold-"))
     tmp.mkdir(parents=True, exist_ok=True)

@@ -93,7 +93,7 @@ def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitabl
     which answers, counts and shapes refusals as usual. `respond` answers from the
     snapshot (default: `serve` with the snapshot's own bytes and headers).
     """
-    slow = instrument(handler, route)
+    slow: Callable[[web.Request], Awaitable[web.StreamResponse]] = instrument(handler, route)
     answer = respond or (lambda request, snap, now: serve(request, snap, headers=snap.headers or None))
     bound: list[Any] = []
 

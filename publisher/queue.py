@@ -15,10 +15,10 @@ Three caches keep a change cheap when there are thousands of notices and devices
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from bisect import bisect_left
 from heapq import heapify, heappop, heappush
 from typing import Any, Protocol
 

@@ -30,7 +30,8 @@ def _parser() -> MarkdownIt:
 def _html(markdown: str) -> str:
     """The parser's HTML, unsanitised: loading a notice asks for its body as HTML and as
     plain text one after the other, and parsing is most of the cost of either."""
-    return _parser().render(markdown)
+    html: str = _parser().render(markdown)
+    return html
 
 
 def render_body(markdown: str) -> str:
