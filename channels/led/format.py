@@ -203,11 +203,12 @@ def notice_fit(notice: LiveNotice, profile: SignProfile) -> NoticeFit:
     result = fit_text(notice.content.led_source, profile)
     pages = fit_pages(result, profile, notice.id, notice.index_no)
     body = FF.join(p.raw for p in pages)
+    crc = crc16_arc(body)
     return NoticeFit(
         pages=pages,
         body=body,
-        crc=crc16_arc(body),
-        crc_after_ff=crc16_arc(FF + body),
+        crc=crc,
+        crc_after_ff=crc16_arc_combine(_CRC_FF, crc, len(body)),  # CRC-16/ARC is linear: no second pass
         unencodable=tuple({**u, "notice_id": notice.id} for u in unencodable_json(result)),
         warnings=tuple(f"notice {notice.id}: {w}" for w in result.warnings),
         facts=tuple(p.fact for p in pages),
