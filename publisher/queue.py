@@ -43,13 +43,16 @@ class Snapshot:
     headers: Mapping[str, str] = field(default_factory=dict)
     # Channel-specific facts kept beside the bytes (e.g. LED page dwell times).
     extra: Any = None
+    # The instant its valid_until was computed for, when later than generated_at (a
+    # recomputation that kept the old bytes): a clock set back before it must recompute.
+    checked_at: datetime | None = None
 
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
 
     def fresh(self, data_revision: int, now: datetime) -> bool:
-        return (self.data_revision == data_revision and self.generated_at <= now
+        return (self.data_revision == data_revision and (self.checked_at or self.generated_at) <= now
                 and (self.valid_until is None or now < self.valid_until))
 
 
@@ -340,7 +343,8 @@ class ContentQueue:
             new = channel.render(entry.rotation, target, now, entry.valid_until, shared)
             if shared is not None and shared.version == new.version:
                 # Same content: keep the old bytes (and generated_at) so ETags stay put.
-                new = replace(shared, data_revision=self.data_revision, valid_until=entry.valid_until)
+                new = replace(shared, data_revision=self.data_revision, valid_until=entry.valid_until,
+                              checked_at=now)
             else:
                 new = replace(new, data_revision=self.data_revision)
             self._renders[rkey] = shared = new
