@@ -120,6 +120,42 @@ def load(url: str, seconds: int, connections: int, etag: str | None) -> tuple[fl
     return asyncio.run(client_loop(url, seconds, connections, etag))
 
 
+GOAL_DIRECT = 0.95  # issue 14 item 4: the direct service against the bare aiohttp app
+
+
+def compare(urls: dict[str, str], pids: dict[str, int], etag: str,
+            args: argparse.Namespace) -> dict[tuple[str, str], tuple[float, float]]:
+    """Load every URL in alternating rounds, for 200 and for 304 answers: (kind, name) ->
+    (best requests/s, least server CPU us per request). `pids` names the process whose
+    CPU is read for each URL. Other pairs (e.g. through nginx against nginx serving a
+    static file) are measured with the same function and printed with `print_rows`."""
+    results: dict[tuple[str, str], float] = {}
+    cpu: dict[tuple[str, str], float] = {}
+    for kind, tag in (("200", None), ("304", etag)):
+        for url in urls.values():
+            load(url, 2, args.connections, tag)  # warm-up
+        for _ in range(args.rounds):
+            for target, url in urls.items():
+                before = cpu_seconds(pids[target])
+                rps, count = load(url, args.seconds, args.connections, tag)
+                per_request = (cpu_seconds(pids[target]) - before) / count * 1e6
+                results[(kind, target)] = max(results.get((kind, target), 0.0), rps)
+                if args.verbose:
+                    print(f"  {kind} {target:<8} {rps:>8.0f} req/s {per_request:>6.1f} us/req")
+                cpu[(kind, target)] = min(cpu.get((kind, target), float("inf")), per_request)
+    return {key: (results[key], cpu[key]) for key in results}
+
+
+def print_rows(title: str, rows: dict[tuple[str, str], tuple[float, float]], base: str, measured: str,
+               goal: float) -> None:
+    print(f"{title} (goal: ratio >= {goal})")
+    print(f"{'responses':<10}{base + ' req/s':>14}{measured + ' req/s':>17}{'ratio':>7}"
+          f"{base + ' CPU us/req':>19}{measured + ' CPU us/req':>22}{'ratio':>7}")
+    for kind in ("200", "304"):
+        (b, cb), (s, cs) = rows[(kind, base)], rows[(kind, measured)]
+        print(f"{kind:<10}{b:>14.0f}{s:>17.0f}{s / b:>7.2f}{cb:>19.1f}{cs:>22.1f}{cb / cs:>7.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=8)
@@ -155,26 +191,8 @@ def main() -> None:
         print(f"feed: {len(body)} bytes, ETag {etag}; load: {tool}, {args.connections} connections, "
               f"{args.seconds} s per run, best of {args.rounds} alternating rounds")
         pids = {"service": procs[0].pid, "bare": procs[1].pid}
-        results: dict[tuple[str, str], float] = {}
-        cpu: dict[tuple[str, str], float] = {}
-        for kind, tag in (("200", None), ("304", etag)):
-            for _target, url in (("bare", bare), ("service", service)):
-                load(url, 2, args.connections, tag)  # warm-up
-            for _ in range(args.rounds):
-                for target, url in (("bare", bare), ("service", service)):
-                    before = cpu_seconds(pids[target])
-                    rps, count = load(url, args.seconds, args.connections, tag)
-                    per_request = (cpu_seconds(pids[target]) - before) / count * 1e6
-                    results[(kind, target)] = max(results.get((kind, target), 0.0), rps)
-                    if args.verbose:
-                        print(f"  {kind} {target:<8} {rps:>8.0f} req/s {per_request:>6.1f} us/req")
-                    cpu[(kind, target)] = min(cpu.get((kind, target), float("inf")), per_request)
-        print(f"{'responses':<10}{'bare req/s':>12}{'service req/s':>15}{'ratio':>7}"
-              f"{'bare CPU us/req':>17}{'service CPU us/req':>20}{'ratio':>7}")
-        for kind in ("200", "304"):
-            b, s = results[(kind, "bare")], results[(kind, "service")]
-            cb, cs = cpu[(kind, "bare")], cpu[(kind, "service")]
-            print(f"{kind:<10}{b:>12.0f}{s:>15.0f}{s / b:>7.2f}{cb:>17.1f}{cs:>20.1f}{cb / cs:>7.2f}")
+        rows = compare({"bare": bare, "service": service}, pids, etag, args)
+        print_rows("direct service vs bare aiohttp", rows, "bare", "service", GOAL_DIRECT)
     finally:
         for proc in procs:
             proc.terminate()

@@ -6,7 +6,12 @@ locations, then times:
 
   cold      every device's snapshot from empty caches (a restart)
   change    every snapshot again after one notice changed (an approval)
+  change*   the same for a notice aimed at every location on kiosks and signs (the worst case)
   boundary  every snapshot again after the clock passed one notice's schedule edge
+
+Each row gives the wall clock and the process CPU time (which other load on a shared
+machine disturbs less), and the ratio goal / CPU time against issue 14's goals
+(cold < 1 s, one change < 20 ms, unchanged < 1 ms).
 
     python bench/rotation.py [--notices 10000] [--kiosks 150] [--signs 50]
 """
@@ -27,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from channels.kiosk.format import KioskChannel  # noqa: E402
 from channels.led.fitting import SignProfile  # noqa: E402
 from channels.led.format import LedChannel  # noqa: E402
+from publisher.domain.live import LiveNotice  # noqa: E402
 from publisher.domain.notices import NoticeIn  # noqa: E402
 from publisher.queue import ContentQueue  # noqa: E402
 from publisher.settings import load_settings  # noqa: E402
@@ -53,23 +59,26 @@ def schedule(rng: random.Random) -> dict:
             "recurrence": {"rrule": f"FREQ=MONTHLY;BYMONTHDAY={rng.randint(1, 28)}", "duration": "P3D"}}
 
 
+def notice_content(i: int, rng: random.Random) -> dict:
+    """One notice's content (NoticeIn as JSON) of the realistic mix."""
+    phrase = rng.choice(PHRASES)
+    return NoticeIn.model_validate({
+        "title": f"{phrase}（第{i}號）",
+        "body": f"{phrase}。" * rng.randint(3, 30),
+        "category": rng.choice(["documents", "guides", "news", "other"]),
+        "channels": rng.choice([["portal", "kiosk", "led"], ["kiosk", "led"], ["portal", "kiosk"], ["led"]]),
+        "locations": rng.choice([[], [], [rng.choice(LOCATIONS)]]),
+        # no emergencies: one would (rightly) empty every other rotation of its location
+        "priority": rng.choices(["normal", "urgent"], [0.9, 0.1])[0],
+        "led_text": f"{phrase}，請留意" if rng.random() < 0.5 else None,
+        "schedule": schedule(rng),
+    }).model_dump(mode="json")
+
+
 def build_notices(count: int, rng: random.Random) -> list:
     notices = []
     for i in range(1, count + 1):
-        phrase = rng.choice(PHRASES)
-        content = {
-            "title": f"{phrase}（第{i}號）",
-            "body": f"{phrase}。" * rng.randint(3, 30),
-            "category": rng.choice(["documents", "guides", "news", "other"]),
-            "channels": rng.choice([["portal", "kiosk", "led"], ["kiosk", "led"], ["portal", "kiosk"], ["led"]]),
-            "locations": rng.choice([[], [], [rng.choice(LOCATIONS)]]),
-            # no emergencies: one would (rightly) empty every other rotation of its location
-            "priority": rng.choices(["normal", "urgent"], [0.9, 0.1])[0],
-            "led_text": f"{phrase}，請留意" if rng.random() < 0.5 else None,
-            "schedule": schedule(rng),
-        }
-        row = SimpleNamespace(id=i, index_no=f"007227429/2026-{i:05d}", number=1,
-                              content=NoticeIn.model_validate(content).model_dump(mode="json"),
+        row = SimpleNamespace(id=i, index_no=f"007227429/2026-{i:05d}", number=1, content=notice_content(i, rng),
                               first_live_at=NOW - timedelta(days=90), live_since=NOW - timedelta(days=90))
         notices.append(live_notice(row))
     return notices
@@ -84,11 +93,21 @@ def devices(kiosks: int, signs: int) -> list[tuple[str, SimpleNamespace]]:
     return out
 
 
-def recompute_all(queue: ContentQueue, targets: list, now: datetime) -> float:
-    started = time.perf_counter()
+GOALS_MS = {"cold": 1000.0, "unchanged": 1.0, "one change": 20.0, "one change*": 20.0}
+
+
+def recompute_all(queue: ContentQueue, targets: list, now: datetime) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) to get every device's snapshot."""
+    started, cpu = time.perf_counter(), time.process_time()
     for channel, target in targets:
         queue.snapshot(channel, target, now)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def edited(notice: LiveNotice, revision: int) -> LiveNotice:
+    content = notice.content.model_copy(update={"title": notice.content.title + "（更新）",
+                                                "led_text": (notice.content.led_text or "") + "（更新）"})
+    return replace(notice, revision=revision, content=content)
 
 
 def main() -> None:
@@ -116,6 +135,10 @@ def main() -> None:
     content = changed.content.model_copy(update={"title": changed.content.title + "（更新）"})
     queue.put(changed.id, replace(changed, revision=2, content=content))
     change = recompute_all(queue, targets, NOW + timedelta(seconds=1))
+    everywhere = next(n for n in notices if {"kiosk", "led"} <= set(n.content.channels) and not n.content.locations
+                      and any(i is n for i in queue.rotation("kiosk", LOCATIONS[0], NOW + timedelta(seconds=1)).items))
+    queue.put(everywhere.id, edited(everywhere, 2))
+    change_all = recompute_all(queue, targets, NOW + timedelta(seconds=2))
 
     edges = [queue.boundary(n, NOW) for n in queue.live.values()]
     first_edge = min(e for e in edges if e is not None)
@@ -125,10 +148,14 @@ def main() -> None:
     print(f"{args.notices} live notices, {len(targets)} devices ({args.kiosks} kiosks, {args.signs} LED signs); "
           f"building the notices took {built:.2f} s")
     print(f"rotation sizes: {dict(sorted(rotations.items()))}")
-    print(f"{'what':<12}{'total ms':>12}{'per device ms':>16}")
-    for name, seconds in [("cold", cold), ("unchanged", warm), ("one change", change), ("boundary", boundary)]:
-        print(f"{name:<12}{seconds * 1000:>12.1f}{seconds * 1000 / len(targets):>16.3f}")
-    print(f"one change / cold = {change / cold:.3f}")
+    print(f"{'what':<13}{'wall ms':>10}{'CPU ms':>10}{'per device ms':>15}{'goal ms':>9}{'goal/CPU':>10}")
+    rows = [("cold", cold), ("unchanged", warm), ("one change", change), ("one change*", change_all),
+            ("boundary", boundary)]
+    for name, (seconds, cpu) in rows:
+        goal = GOALS_MS.get(name)
+        judged = f"{goal:>9.0f}{goal / max(cpu * 1000, 1e-3):>10.2f}" if goal else ""
+        print(f"{name:<13}{seconds * 1000:>10.1f}{cpu * 1000:>10.1f}{seconds * 1000 / len(targets):>15.3f}{judged}")
+    print(f"one change / cold = {change[0] / cold[0]:.3f} (wall)")
 
 
 if __name__ == "__main__":

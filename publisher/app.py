@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
+from time import perf_counter
 
 import aiohttp_jinja2
 import jinja2
@@ -29,7 +30,7 @@ from publisher.ops import setup_ops
 from publisher.queue import ContentQueue
 from publisher.scheduling import scheduler_ctx
 from publisher.services.attachments import AttachmentService
-from publisher.services.devices import DeviceRegistry
+from publisher.services.devices import Device, DeviceRegistry
 from publisher.services.notices import NoticeService
 from publisher.services.reports import ReportService
 from publisher.services.request_intake import IntakeLimit
@@ -68,22 +69,44 @@ async def freeze_heap(_app: web.Application) -> None:
     gc.freeze()
 
 
+# The longest the warming pass holds the event loop at a time (see setup_warming).
+WARM_SLICE_S = 0.02
+
+
 def setup_warming(app: web.Application) -> None:
     """Re-render every device's snapshot soon after the live set moves or a boundary
     passes, so that a snapshot's generated_at says when its version appeared (the
     device list's `stale` counts from there) and the first poll after a change is a
-    dictionary look-up too. Coalesced: many changes in one loop turn, one pass."""
+    dictionary look-up too. Coalesced: many changes in one loop turn, one pass. The
+    pass runs in slices of WARM_SLICE_S, so that a poll arriving meanwhile (the first
+    one after a cold start, when a sign's first fit takes a while) is not held behind
+    every other device's rendering."""
     pending = False
 
-    def warm() -> None:
-        nonlocal pending
-        pending = False
-        now = app[keys.CLOCK]()
-        queue, channels = app[keys.QUEUE], app[keys.CHANNELS]
-        for device in list(app[keys.DEVICES].devices.values()):
+    def steps(devices: list[Device]) -> Iterator[None]:
+        queue, channels, clock = app[keys.QUEUE], app[keys.CHANNELS], app[keys.CLOCK]
+        for device in devices:
             channel = channels.channel_of(device.kind)
-            if not device.revoked and channel in queue.channels:
-                queue.snapshot(channel, device, now)
+            if device.revoked or channel not in queue.channels:
+                continue
+            prepare = getattr(queue.channels[channel], "prepare", None)
+            if prepare is not None and queue.cached(channel, device.id) is None:
+                # A device's first rendering (a cold sign fits thousands of notices): in
+                # small steps the channel yields between, not in one long stall.
+                yield from prepare(queue.rotation(channel, device.location, clock()), device)
+            queue.snapshot(channel, device, clock())
+            yield
+
+    def warm(work: Iterator[None] | None = None) -> None:
+        nonlocal pending
+        if work is None:
+            pending = False
+            work = steps(list(app[keys.DEVICES].devices.values()))
+        ends = perf_counter() + WARM_SLICE_S
+        for _ in work:
+            if perf_counter() > ends:
+                asyncio.get_running_loop().call_soon(warm, work)
+                return
 
     def changed() -> None:
         nonlocal pending

@@ -81,3 +81,13 @@ class Metrics:
 
     def render(self) -> web.Response:
         return web.Response(body=generate_latest(self.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def series(metrics: Metrics, method: str, route: str, status: int) -> _Series:
+    """The counters of one (method, route, status), for a hot path that bumps them itself
+    (as `Metrics.observe` would: count, total, bucket)."""
+    key = (method if method in _METHODS else "OTHER", route, status)
+    found = metrics._requests.series.get(key)
+    if found is None:
+        found = metrics._requests.series[key] = _Series()
+    return found

@@ -23,8 +23,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so that a bad name and a bad
-# password take the same time and get the same answer.
-_DUMMY_HASH = _hasher.hash("not a real password")
+# password take the same time and get the same answer. Made on first need, in the
+# hashing pool like every hash: at full cost it takes a quarter of a second, which
+# start-up (every CLI command, every `serve`) should not pay.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("not a real password")
+    return _DUMMY_HASH
 
 # argon2 is CPU-bound (about 0.25 s a hash at the default cost): leave one core to the
 # event loop, or a flood of sign-ins starves every feed poll of CPU (measured with
@@ -51,7 +60,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -15,15 +15,17 @@ Three caches keep a change cheap when there are thousands of notices and devices
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from heapq import heapify, heappop, heappush
 from typing import Any, Protocol
 
 import structlog
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation, ordered, targeted
+from publisher.domain.rotation import Rotation, order_key, ordered, targeted
 from publisher.domain.schedule import is_showing, next_boundary
 from publisher.settings import Settings
 
@@ -41,13 +43,16 @@ class Snapshot:
     headers: Mapping[str, str] = field(default_factory=dict)
     # Channel-specific facts kept beside the bytes (e.g. LED page dwell times).
     extra: Any = None
+    # The instant its valid_until was computed for, when later than generated_at (a
+    # recomputation that kept the old bytes): a clock set back before it must recompute.
+    checked_at: datetime | None = None
 
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
 
     def fresh(self, data_revision: int, now: datetime) -> bool:
-        return (self.data_revision == data_revision and self.generated_at <= now
+        return (self.data_revision == data_revision and (self.checked_at or self.generated_at) <= now
                 and (self.valid_until is None or now < self.valid_until))
 
 
@@ -77,12 +82,76 @@ class _Showing:
     until: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Rotation:
-    data_revision: int
-    since: datetime
-    valid_until: datetime | None
-    rotation: Rotation
+class _Place:
+    """One (channel, location): the notices aimed there and its rotation, kept up to date
+    change by change. A change re-evaluates only the notices it touched, a passing
+    boundary only the notices whose edge it is (a heap of edges), so the cost follows
+    the change, not the size of the live set. Evaluation uses the per-notice cache, so
+    each notice is still evaluated once for every place."""
+
+    __slots__ = ("aimed", "evaluated", "since", "pending", "until", "edges", "showing", "keys", "items",
+                 "emergency_keys", "emergency_items", "rotation", "valid_until", "data_revision")
+
+    def __init__(self, aimed: dict[int, LiveNotice]) -> None:
+        self.aimed = aimed  # id -> notice aimed at this channel and location
+        self.evaluated = False
+        self.since: datetime | None = None  # the last instant anything here was evaluated
+        self.pending: set[int] = set()  # ids changed (or gone) since then
+        self.until: dict[int, datetime | None] = {}  # id -> its edge, as evaluated here
+        self.edges: list[tuple[datetime, int]] = []  # heap of (edge, id); stale ones skipped
+        self.showing: dict[int, LiveNotice] = {}
+        # the showing notices in precedence order (domain.rotation.order_key), emergencies apart
+        self.keys: list[tuple[int, float, int]] = []
+        self.items: list[LiveNotice] = []
+        self.emergency_keys: list[tuple[int, float, int]] = []
+        self.emergency_items: list[LiveNotice] = []
+        self.rotation = Rotation(items=(), emergency=False)
+        self.valid_until: datetime | None = None
+        self.data_revision = -1
+
+    def aims(self, channel: str, location: str | None, notice: LiveNotice) -> bool:
+        content = notice.content
+        return channel in content.channels and (location is None or not content.locations
+                                                or location in content.locations)
+
+    def drop(self, notice_id: int) -> bool:
+        """Take a notice out of the showing lists; True if it was showing."""
+        old = self.showing.pop(notice_id, None)
+        self.until.pop(notice_id, None)
+        if old is None:
+            return False
+        keys, items = ((self.emergency_keys, self.emergency_items) if old.content.priority == "emergency"
+                       else (self.keys, self.items))
+        at = bisect_left(keys, old.order)
+        del keys[at], items[at]
+        return True
+
+    def add(self, notice: LiveNotice, state: _Showing) -> None:
+        self.until[notice.id] = state.until
+        if state.until is not None:
+            heappush(self.edges, (state.until, notice.id))
+        if state.showing:
+            self.showing[notice.id] = notice
+            keys, items = ((self.emergency_keys, self.emergency_items) if notice.content.priority == "emergency"
+                           else (self.keys, self.items))
+            at = bisect_left(keys, notice.order)
+            keys.insert(at, notice.order)
+            items.insert(at, notice)
+
+    def settle(self) -> None:
+        """The rotation and the earliest edge from the lists and the heap."""
+        emergencies = self.emergency_items
+        self.rotation = Rotation(items=tuple(emergencies or self.items), emergency=bool(emergencies))
+        self.next_edge()
+
+    def next_edge(self) -> None:
+        edges, until = self.edges, self.until
+        while edges and until.get(edges[0][1]) != edges[0][0]:
+            heappop(edges)
+        if len(edges) > 2 * len(until) + 64:  # too many stale entries: rebuild
+            self.edges = edges = [(u, i) for i, u in until.items() if u is not None]
+            heapify(edges)
+        self.valid_until = edges[0][0] if edges else None
 
 
 ChangeListener = Callable[[], None]
@@ -97,8 +166,7 @@ class ContentQueue:
         self.channels: dict[str, Channel] = {}
         self.listeners: set[ChangeListener] = set()
         self._showing: dict[int, _Showing] = {}
-        self._targeted: dict[tuple[str, str | None], tuple[int, list[LiveNotice]]] = {}
-        self._rotations: dict[tuple[str, str | None], _Rotation] = {}
+        self._places: dict[tuple[str, str | None], _Place] = {}
         self._renders: dict[tuple[str, Any], Snapshot] = {}
         self._snapshots: dict[tuple[str, str], Snapshot] = {}
         # Live notices that cannot be loaded or evaluated: id -> why. Each is left out of
@@ -112,6 +180,7 @@ class ContentQueue:
         self._unloadable = dict(unloadable or {})
         self.broken = dict(self._unloadable)
         self._showing.clear()
+        self._places.clear()
         self._moved()
 
     def put(self, notice_id: int, notice: LiveNotice | None, unloadable: str | None = None) -> None:
@@ -126,6 +195,13 @@ class ContentQueue:
         if unloadable:
             self.broken[notice_id] = self._unloadable[notice_id] = unloadable
         self._showing.pop(notice_id, None)
+        for (channel, location), place in self._places.items():
+            # Only the places the notice was or is aimed at look at it again.
+            if notice is not None and place.aims(channel, location, notice):
+                place.aimed[notice_id] = notice
+            elif place.aimed.pop(notice_id, None) is None and notice_id not in place.showing:
+                continue
+            place.pending.add(notice_id)
         self._moved()
 
     def _moved(self) -> None:
@@ -168,30 +244,77 @@ class ContentQueue:
         return self._state(notice, now).until
 
     # -- per (channel, location) -----------------------------------------------
-    def _aimed(self, channel: str, location: str | None) -> list[LiveNotice]:
+    def _place(self, channel: str, location: str | None) -> _Place:
         key = (channel, location)
-        cached = self._targeted.get(key)
-        if cached is None or cached[0] != self.data_revision:
-            cached = self._targeted[key] = (self.data_revision, targeted(self.live.values(), channel, location))
-        return cached[1]
+        place = self._places.get(key)
+        if place is None:
+            place = self._places[key] = _Place({n.id: n for n in targeted(self.live.values(), channel, location)})
+        return place
 
-    def _rotation(self, channel: str, location: str | None, now: datetime) -> _Rotation:
-        key = (channel, location)
-        cached = self._rotations.get(key)
-        if (cached is not None and cached.data_revision == self.data_revision and cached.since <= now
-                and (cached.valid_until is None or now < cached.valid_until)):
-            return cached
+    def _aimed(self, channel: str, location: str | None) -> list[LiveNotice]:
+        return list(self._place(channel, location).aimed.values())
+
+    def _rotation(self, channel: str, location: str | None, now: datetime) -> _Place:
+        place = self._place(channel, location)
+        if not place.evaluated or place.since is None or now < place.since:
+            self._evaluate_all(place, now)  # first use, or the clock went back
+        elif place.pending or (place.valid_until is not None and now >= place.valid_until):
+            self._evaluate_changes(place, now)
+        place.data_revision = self.data_revision
+        return place
+
+    def _evaluate_all(self, place: _Place, now: datetime) -> None:
+        fresh = _Place(place.aimed)
         showing: list[LiveNotice] = []
-        valid_until: datetime | None = None
-        for notice in self._aimed(channel, location):
+        for notice in place.aimed.values():
             state = self._state(notice, now)
+            fresh.until[notice.id] = state.until
             if state.showing:
+                fresh.showing[notice.id] = notice
                 showing.append(notice)
-            if state.until is not None and (valid_until is None or state.until < valid_until):
-                valid_until = state.until
-        entry = _Rotation(self.data_revision, now, valid_until, ordered(showing))
-        self._rotations[key] = entry
-        return entry
+        showing.sort(key=order_key)
+        for notice in showing:
+            keys, items = ((fresh.emergency_keys, fresh.emergency_items) if notice.content.priority == "emergency"
+                           else (fresh.keys, fresh.items))
+            keys.append(notice.order)
+            items.append(notice)
+        fresh.edges = [(u, i) for i, u in fresh.until.items() if u is not None]
+        heapify(fresh.edges)
+        for name in _Place.__slots__:
+            setattr(place, name, getattr(fresh, name))
+        place.evaluated, place.since = True, now
+        place.settle()
+
+    def _evaluate_changes(self, place: _Place, now: datetime) -> None:
+        """Re-evaluate the notices changed since, and those whose edge has passed."""
+        moved = False
+        todo = place.pending
+        place.pending = set()
+        edges, until = place.edges, place.until
+        while edges and edges[0][0] <= now:
+            edge, notice_id = heappop(edges)
+            if until.get(notice_id) == edge:  # else a stale entry
+                todo.add(notice_id)
+        for notice_id in todo:
+            notice = place.aimed.get(notice_id)
+            old = place.showing.get(notice_id)
+            if notice is None:
+                moved |= place.drop(notice_id)
+                continue
+            state = self._state(notice, now)
+            if old is notice and state.showing:  # still showing, same notice: only its edge moves
+                until[notice_id] = state.until
+                if state.until is not None:
+                    heappush(place.edges, (state.until, notice_id))
+                continue
+            moved |= place.drop(notice_id)
+            place.add(notice, state)
+            moved |= state.showing
+        place.since = now
+        if moved:
+            place.settle()
+        else:
+            place.next_edge()
 
     def rotation(self, channel: str, location: str | None, now: datetime) -> Rotation:
         return self._rotation(channel, location, now).rotation
@@ -220,7 +343,8 @@ class ContentQueue:
             new = channel.render(entry.rotation, target, now, entry.valid_until, shared)
             if shared is not None and shared.version == new.version:
                 # Same content: keep the old bytes (and generated_at) so ETags stay put.
-                new = replace(shared, data_revision=self.data_revision, valid_until=entry.valid_until)
+                new = replace(shared, data_revision=self.data_revision, valid_until=entry.valid_until,
+                              checked_at=now)
             else:
                 new = replace(new, data_revision=self.data_revision)
             self._renders[rkey] = shared = new

@@ -18,7 +18,7 @@ from channels.kiosk.catalog import KioskCatalog
 from channels.kiosk.fanout import Fanout
 from channels.kiosk.format import KioskChannel
 from channels.kiosk.page import setup_page
-from channels.serve import device_for, polled, serve
+from channels.serve import device_for, device_poll, polled, serve
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import ApiError
@@ -36,8 +36,11 @@ def _event(feed_version: str, catalog_version: str) -> bytes:
     return f"event: feed\nid: {feed_version}\ndata: {data}\n\n".encode()
 
 
-@routes.get("/kiosk/v1/{device_id}/feed.json")
+FEED = "/kiosk/v1/{device_id}/feed.json"
+
+
 async def feed(request: web.Request) -> web.Response:
+    """The feed the long way (first contact, a bad token, HEAD); polls take `device_poll`'s fast path."""
     app = request.app
     now = app[keys.CLOCK]()
     device = await device_for(request, "kiosk", now=now)
@@ -151,5 +154,6 @@ def setup_kiosk(app: web.Application) -> None:
     app[kiosk_keys.CONVERTED] = kiosk_language.Converted()
     app[kiosk_keys.OPEN_STREAMS] = {}
     app.on_shutdown.append(_end_streams)
+    app.router.add_get(FEED, device_poll("kiosk", FEED, feed))
     app.router.add_routes(routes)
     setup_page(app)

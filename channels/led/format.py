@@ -26,12 +26,12 @@ from __future__ import annotations
 import base64
 import json
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import cached_property
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter, mod, not_
 from typing import Any
 
 from channels.led.fitting import (
@@ -57,6 +57,12 @@ FF = b"\x0c"
 # bounds of the caches; clearing is only a cost, never a wrong answer
 MAX_NOTICE_FITS = 200_000
 MAX_ROTATION_FITS = 512
+MAX_BLOCK_FITS = 8192
+# A rotation is assembled from blocks that end after a notice whose id is a multiple of
+# BLOCK (about BLOCK notices each). The cuts follow the notices, not positions, so a
+# change touches one block and every other block's assembly (bytes, CRC) is reused.
+BLOCK = 32
+_CRC_FF = crc16_arc(FF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +203,12 @@ def notice_fit(notice: LiveNotice, profile: SignProfile) -> NoticeFit:
     result = fit_text(notice.content.led_source, profile)
     pages = fit_pages(result, profile, notice.id, notice.index_no)
     body = FF.join(p.raw for p in pages)
+    crc = crc16_arc(body)
     return NoticeFit(
         pages=pages,
         body=body,
-        crc=crc16_arc(body),
-        crc_after_ff=crc16_arc(FF + body),
+        crc=crc,
+        crc_after_ff=crc16_arc_combine(_CRC_FF, crc, len(body)),  # CRC-16/ARC is linear: no second pass
         unencodable=tuple({**u, "notice_id": notice.id} for u in unencodable_json(result)),
         warnings=tuple(f"notice {notice.id}: {w}" for w in result.warnings),
         facts=tuple(p.fact for p in pages),
@@ -225,8 +232,27 @@ def assemble(parts: Iterable[NoticeFit]) -> RotationFit:
     )
 
 
-# what fixes a notice's LED text: its id, the revision, the index number on its pages
-_IDENTITY = attrgetter("id", "revision", "index_no")
+def join_fits(blocks: list[RotationFit]) -> RotationFit:
+    """The assembly of consecutive blocks, equal to `assemble` of all their parts."""
+    if len(blocks) == 1:
+        return blocks[0]
+    shown = [b for b in blocks if b.pages]
+    crc = shown[0].crc if shown else 0
+    for block in shown[1:]:
+        size = len(block.body)
+        crc = crc16_arc_combine(crc, crc16_arc_combine(_CRC_FF, block.crc, size), size + 1)
+    return RotationFit(
+        pages=tuple(chain.from_iterable(b.pages for b in shown)),
+        body=FF.join(b.body for b in shown),
+        crc=crc,
+        unencodable=tuple(chain.from_iterable(b.unencodable for b in blocks)),
+        warnings=tuple(chain.from_iterable(b.warnings for b in blocks)),
+        facts=tuple(chain.from_iterable(b.facts for b in shown)),
+    )
+
+
+_FIT = itemgetter(1)
+_ID = attrgetter("id")
 
 
 def next_seq(previous: LedFeed | None, last_given: str | None, now: datetime) -> int:
@@ -250,8 +276,13 @@ class LedChannel:
         self.tz = tz
         # (notice id, revision, index number, profile json) -> fit
         self._notices: dict[tuple[int, int, str, str], NoticeFit] = {}
-        # (profile json, ((notice id, revision, index number), ...)) -> assembled rotation
-        self._rotations: OrderedDict[tuple[str, tuple[tuple[int, int, str], ...]], RotationFit] = OrderedDict()
+        # (profile json, ids of the parts' fits) -> (the parts, the assembled rotation)
+        self._rotations: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[NoticeFit, ...], RotationFit]] = (
+            OrderedDict())
+        # profile json -> id(notice) -> (notice, its fit): holding the notice keeps its id unique
+        self._objects: dict[str, dict[int, tuple[LiveNotice, NoticeFit]]] = {}
+        # ids of a block's fits -> (those fits, the block assembled)
+        self._blocks: dict[tuple[int, ...], tuple[tuple[NoticeFit, ...], RotationFit]] = {}
         # (profile json, id of a rotation's items tuple) -> (that tuple, its fit)
         self._by_items: dict[tuple[str, int], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
 
@@ -264,27 +295,70 @@ class LedChannel:
             found = self._notices[key] = notice_fit(notice, profile)
         return found
 
+    def prepare(self, rotation: Rotation, target: Any) -> Iterator[None]:
+        """Fit the rotation's notices for the sign's profile one by one, yielding after
+        each: the service's warming pass spreads a cold sign's first fit over many
+        turns of the event loop (publisher.app.setup_warming), then renders from cache."""
+        profile: SignProfile = target.settings
+        profile_key = profile.model_dump_json()
+        for notice in rotation.items:
+            self.fit(notice, profile, profile_key)
+            yield
+
     def fit_rotation(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> RotationFit:
         # The queue hands every sign of a location the same items tuple: look that up
         # first (the entry holds the tuple, so its id cannot be reused meanwhile).
         same = self._by_items.get((profile_key, id(items)))
         if same is not None and same[0] is items:
             return same[1]
-        key = (profile_key, tuple(map(_IDENTITY, items)))
-        found = self._rotations.get(key)
-        if found is not None:
+        parts = self._parts(items, profile, profile_key)
+        key = (profile_key, tuple(map(id, parts)))
+        cached = self._rotations.get(key)
+        if cached is not None and cached[0] == parts:
             self._rotations.move_to_end(key)
+            found = cached[1]
         else:
-            fits = self._notices
-            parts = [fits.get((*ident, profile_key)) or self.fit(n, profile, profile_key)
-                     for n, ident in zip(items, key[1], strict=True)]
-            found = self._rotations[key] = assemble(parts)
+            found = self._assemble(items, parts)
+            self._rotations[key] = (parts, found)
             if len(self._rotations) > MAX_ROTATION_FITS:
                 self._rotations.popitem(last=False)
         if len(self._by_items) >= MAX_ROTATION_FITS:
             self._by_items.clear()
         self._by_items[(profile_key, id(items))] = (items, found)
         return found
+
+    def _parts(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> tuple[NoticeFit, ...]:
+        """Each item's fit: by notice object first (C-level look-ups, no per-item call),
+        then by (id, revision, index number), else fitted now."""
+        objects = self._objects.get(profile_key)
+        if objects is None or len(objects) > MAX_NOTICE_FITS:
+            objects = self._objects[profile_key] = {}
+        entries = list(map(objects.get, map(id, items)))
+        if not all(entries):
+            for at, notice in enumerate(items):
+                if entries[at] is None:
+                    entries[at] = objects[id(notice)] = (notice, self.fit(notice, profile, profile_key))
+        return tuple(map(_FIT, entries))  # type: ignore[arg-type]
+
+    def _assemble(self, items: tuple[LiveNotice, ...], parts: tuple[NoticeFit, ...]) -> RotationFit:
+        if len(self._blocks) > MAX_BLOCK_FITS:
+            self._blocks.clear()
+        # a block ends after each notice whose id is a multiple of BLOCK, and at the end
+        ends = [*compress(range(1, len(items) + 1), map(not_, map(mod, map(_ID, items), repeat(BLOCK)))),
+                len(items)]
+        blocks: list[RotationFit] = []
+        start = 0
+        for end in ends:
+            if end == start:
+                continue
+            run = parts[start:end]
+            key = tuple(map(id, run))
+            cached = self._blocks.get(key)
+            if cached is None or cached[0] != run:
+                cached = self._blocks[key] = (run, assemble(run))
+            blocks.append(cached[1])
+            start = end
+        return join_fits(blocks) if blocks else assemble(())
 
     def render(
         self, rotation: Rotation, target: Any, now: datetime, valid_until: datetime | None, previous: Snapshot | None

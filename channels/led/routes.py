@@ -32,7 +32,7 @@ from aiohttp import web
 from channels.led.fitting import current_page
 from channels.led.format import EPOCH, LedChannel, LedFeed
 from channels.led.preview import setup_preview
-from channels.serve import device_for, polled, serve
+from channels.serve import device_for, device_poll, polled, serve
 from publisher import keys
 from publisher.errors import ApiError
 from publisher.queue import Snapshot
@@ -54,19 +54,27 @@ async def _snapshot(request: web.Request) -> tuple[Snapshot, LedFeed, datetime]:
     return snap, snap.extra, now
 
 
-@routes.get(BASE + "feed.txt")
-async def feed_txt(request: web.Request) -> web.Response:
-    snap, feed, _now = await _snapshot(request)
-    if request.query.get("header") == "1":
-        return serve(request, snap, body=feed.header_bytes, headers=snap.headers)
+def _feed_txt(request: web.Request, snap: Snapshot, _now: datetime) -> web.Response:
+    if request.query_string and request.query.get("header") == "1":
+        return serve(request, snap, body=snap.extra.header_bytes, headers=snap.headers)
     return serve(request, snap, headers=snap.headers)
 
 
-@routes.get(BASE + "feed.json")
-async def feed_json(request: web.Request) -> web.Response:
-    snap, feed, _now = await _snapshot(request)
-    return serve(request, snap, body=feed.json_bytes, content_type="application/json; charset=utf-8",
+def _feed_json(request: web.Request, snap: Snapshot, _now: datetime) -> web.Response:
+    return serve(request, snap, body=snap.extra.json_bytes, content_type="application/json; charset=utf-8",
                  headers=snap.headers)
+
+
+# The two polled feeds take device_poll's fast path (channels.serve); these answer the
+# rest (first contact, a bad token, HEAD) the long way, with the same bytes.
+async def feed_txt(request: web.Request) -> web.Response:
+    snap, _feed, now = await _snapshot(request)
+    return _feed_txt(request, snap, now)
+
+
+async def feed_json(request: web.Request) -> web.Response:
+    snap, _feed, now = await _snapshot(request)
+    return _feed_json(request, snap, now)
 
 
 @routes.get(BASE + "now.txt")
@@ -107,5 +115,7 @@ async def feed_alpha(request: web.Request) -> web.Response:
 
 def setup_led(app: web.Application) -> None:
     app[keys.QUEUE].channels["led"] = LedChannel(app[keys.SETTINGS].tz)
+    app.router.add_get(BASE + "feed.txt", device_poll("led", BASE + "feed.txt", feed_txt, _feed_txt, "sign_id"))
+    app.router.add_get(BASE + "feed.json", device_poll("led", BASE + "feed.json", feed_json, _feed_json, "sign_id"))
     app.router.add_routes(routes)
     setup_preview(app)

@@ -26,9 +26,17 @@ def _parser() -> MarkdownIt:
     )
 
 
+@lru_cache(maxsize=64)
+def _html(markdown: str) -> str:
+    """The parser's HTML, unsanitised: loading a notice asks for its body as HTML and as
+    plain text one after the other, and parsing is most of the cost of either."""
+    html: str = _parser().render(markdown)
+    return html
+
+
 def render_body(markdown: str) -> str:
     """Markdown -> safe HTML fragment."""
-    html = _parser().render(markdown)
+    html = _html(markdown)
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -40,7 +48,7 @@ def render_body(markdown: str) -> str:
 
 def plain_text(markdown: str, limit: int | None = None) -> str:
     """Body as plain text, for search and for summaries that were left empty."""
-    text = unescape(nh3.clean(_parser().render(markdown), tags=set()))
+    text = unescape(nh3.clean(_html(markdown), tags=set()))
     text = " ".join(text.split())
     if limit is not None and len(text) > limit:
         return text[: limit - 1] + "…"

@@ -6,12 +6,16 @@ empty paragraph or page, no space at either end of a paragraph, no run of spaces
 
 import re
 import unicodedata
+from functools import lru_cache
 
 LF = "\n"
 FF = "\x0c"
 _SPACE_RUN = re.compile(" {2,}")
 
 
+# A notice is fitted once per sign profile, and R1 does not depend on the profile: keep
+# the last results (a cold start fits thousands of notices for every profile in turn).
+@lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
     text = text.replace("\r\n", LF).replace("\r", LF)
     table = _cleanup_table(text)
@@ -40,7 +44,7 @@ def _cleanup_table(text: str) -> dict[int, str | None]:
     for char in set(text):
         if " " <= char <= "~" or char in (LF, FF):
             continue
-        category = unicodedata.category(char)
+        category = _category(char)
         if char == "\t" or category == "Zs":
             # every kind of space (NBSP, U+3000 ...) becomes one ASCII space, so the
             # collapse, trim and no-trailing-space rules apply to all of them
@@ -51,3 +55,8 @@ def _cleanup_table(text: str) -> dict[int, str | None]:
             # C0, C1, DEL, zero-width, BOM, bidi controls; lone surrogates are not text
             table[ord(char)] = None
     return table
+
+
+@lru_cache(maxsize=65536)
+def _category(char: str) -> str:
+    return unicodedata.category(char)

@@ -116,3 +116,24 @@ async def test_events_stream_announces_new_versions(client, staff, helpers) -> N
     feed = await (await client.get(f"/kiosk/v1/k1/feed.json?token={token}")).json()
     assert feed["version"] == second["version"]
     resp.close()
+
+
+async def test_polls_are_counted_and_timed_by_route_on_the_fast_path(client, staff, helpers) -> None:
+    """A poll answered by the feed's own fast path (channels.serve.device_poll) is counted
+    like any route: by template, method and status, with its latency in the histogram."""
+    token = await helpers.add_device(client, staff, "k1", "kiosk")
+    await publish(client, staff, title="停水通知")
+    route = 'route="/kiosk/v1/{device_id}/feed.json"'
+    first = await client.get(f"/kiosk/v1/k1/feed.json?token={token}")  # first contact: the long way
+    etag = first.headers["ETag"]
+    for _ in range(3):
+        assert (await client.get(f"/kiosk/v1/k1/feed.json?token={token}")).status == 200
+    for _ in range(2):
+        resp = await client.get(f"/kiosk/v1/k1/feed.json?token={token}", headers={"If-None-Match": etag})
+        assert resp.status == 304 and resp.headers["ETag"] == etag and resp.headers["Cache-Control"] == "no-cache"
+    await refused(await client.get("/kiosk/v1/k1/feed.json?token=wrong"), 401, "unauthorized")
+    text = await (await client.get("/metrics")).text()
+    assert f'publisher_http_requests_total{{method="GET",{route},status="200"}} 4.0' in text
+    assert f'publisher_http_requests_total{{method="GET",{route},status="304"}} 2.0' in text
+    assert f'publisher_http_requests_total{{method="GET",{route},status="401"}} 1.0' in text
+    assert f'publisher_http_request_duration_seconds_count{{{route}}} 7.0' in text

@@ -168,3 +168,21 @@ def test_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         previous = channel.render(rotation(notice(i, f"第{i}則")), sign, NOW, None, previous)
     assert len(channel._notices) <= 10 and len(channel._rotations) <= 3
     assert previous is not None and previous.body == "第29□\r\n".encode("gb2312")  # 則 is not in GB2312
+
+
+def test_prepare_fits_step_by_step_and_the_render_then_fits_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warming pass drives `prepare` a notice per step; the render that follows finds
+    every fit cached, and its bytes equal a render from nothing."""
+    fitted: list[int] = []
+    real = led_format.notice_fit
+    monkeypatch.setattr(led_format, "notice_fit", lambda n, p: fitted.append(n.id) or real(n, p))
+    items = rotation(*(notice(i, f"第{i}則通知，請留意") for i in range(1, 6)))
+    sign = Sign("s1", "hall-hr", SignProfile())
+    channel = LedChannel()
+    steps = channel.prepare(items, sign)
+    next(steps)
+    assert fitted == [1]  # one notice per step
+    assert len(list(steps)) == 4 and fitted == [1, 2, 3, 4, 5]
+    snap = channel.render(items, sign, NOW, None, None)
+    assert fitted == [1, 2, 3, 4, 5]
+    assert snap.body == LedChannel().render(items, sign, NOW, None, None).body
