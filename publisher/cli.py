@@ -75,6 +75,9 @@ def _parser(channels: ChannelRegistry) -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("html", "csv", "json"), default="html", help="default: html")
     report.add_argument("--out", help="write to this file instead of standard output")
     report.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
+    backup = sub.add_parser("backup", help="a consistent copy of the SQLite database while the service runs")
+    backup.add_argument("path", help="the file to write (must not exist yet)")
+    backup.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
     search = sub.add_parser("search", help="the portal's search index").add_subparsers(dest="action", required=True)
     reindex = search.add_parser("reindex", help="rebuild the search index from the live notices")
     reindex.add_argument("--config", dest="config_sub", help=argparse.SUPPRESS)
@@ -168,6 +171,19 @@ def _db_upgrade(settings: Settings, channels: ChannelRegistry) -> int:
     return 0
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from publisher.store.backup import BackupRefused, backup
+
+    try:
+        size = backup(settings.database.url, Path(args.path))
+    except BackupRefused as exc:
+        return _fail(f"backup: {exc}", 1)
+    print(f"backed up {settings.database.url} to {args.path} ({size} bytes)")
+    return 0
+
+
 def _purge_requests(settings: Settings, channels: ChannelRegistry, args: argparse.Namespace) -> int:
     from pydantic import TypeAdapter, ValidationError
 
@@ -253,6 +269,8 @@ def main(argv: list[str] | None = None, channels: ChannelRegistry | None = None)
             return (_user_passwd if args.action == "passwd" else _user_add)(settings, channels, args)
         if args.command == "device":
             return _device_add(settings, channels, args)
+        if args.command == "backup":
+            return _backup(settings, args)
         if args.command == "purge-requests":
             return _purge_requests(settings, channels, args)
         if args.command == "import":
