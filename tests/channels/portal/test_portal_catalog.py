@@ -179,3 +179,20 @@ def test_kind_and_validity_filters_read_the_meta_fields() -> None:
     assert chosen(kind="rule", validity="repealed") == []
     assert catalog_filter.window(7, 20) == [1, None, 5, 6, 7, 8, 9, None, 20]
     assert catalog_filter.window(1, 1) == [1]
+
+
+async def test_document_kind_and_validity_filter_the_record(client, staff) -> None:
+    rule = await publish(client, staff, title="招聘管理規定", category="documents",
+                         meta={"doc_kind": "rule", "issued_on": "2014-03-01"})
+    repealed = await publish(client, staff, title="舊的補貼辦法", category="documents",
+                             meta={"doc_kind": "normative", "validity": "repealed", "repealed_on": "2015-06-30",
+                                   "issued_on": "2012-01-01"})
+    other = await publish(client, staff, title="春節值班安排", category="documents", meta={})
+    assert ids(await (await client.get("/catalog/?kind=rule")).text()) == [rule["id"]]
+    assert ids(await (await client.get("/catalog/?kind=normative")).text()) == [repealed["id"]]
+    assert ids(await (await client.get("/catalog/?validity=repealed")).text()) == [repealed["id"]]
+    assert ids(await (await client.get("/catalog/documents?validity=in_force")).text()) == [other["id"], rule["id"]]
+    # a repealed document stays in the record, marked with the day it was repealed
+    page = await (await client.get(f"/notices/{repealed['id']}")).text()
+    assert "已廢止" in page and "2015-06-30" in page
+    await refused_page(await client.get("/catalog/?kind=statute"), 400, "kind")
