@@ -32,6 +32,7 @@ from publisher.scheduling import scheduler_ctx
 from publisher.services.attachments import AttachmentService
 from publisher.services.devices import Device, DeviceRegistry
 from publisher.services.notices import NoticeService
+from publisher.services.proactive_due import ProactiveDeadlines
 from publisher.services.reports import ReportService
 from publisher.services.request_intake import IntakeLimit
 from publisher.services.requests import RequestService
@@ -142,6 +143,7 @@ def create_app(
     app[keys.DEVICES] = DeviceRegistry(db, settings, registry.kinds)
     app[keys.LIVE_SYNC] = sync
     app[keys.REQUESTS] = RequestService(db, settings)
+    app[keys.PROACTIVE_DUE] = ProactiveDeadlines(db, settings, app[keys.REQUESTS].calendar)
     app[keys.REQUEST_INTAKE] = IntakeLimit(db, settings.disclosure.requests)
     app[keys.ATTACHMENTS] = AttachmentService(db, settings, notices)
     # the review's personal-data and secrecy checks scan file names with the text

@@ -68,3 +68,8 @@ REVIEW_CASES: web.AppKey[CaseRegister] = web.AppKey("review_cases")
 LEADER_JOBS: web.AppKey[list[LeaderJob]] = web.AppKey("leader_jobs", list)
 LEADERSHIP: web.AppKey[Leadership] = web.AppKey("leadership")
 CHANGE_LISTENER: web.AppKey[ChangeListener] = web.AppKey("change_listener")
+
+# Proactive disclosure's 20-working-day deadline, for the staff overview.
+if TYPE_CHECKING:
+    from publisher.services.proactive_due import ProactiveDeadlines
+PROACTIVE_DUE: web.AppKey[ProactiveDeadlines] = web.AppKey("proactive_due")

@@ -52,6 +52,7 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
         "everywhere": [r for r in rows if r["location"] is None],
         "located": [spec.name for spec in app[keys.CHANNELS].located], **names(request),
         "requests_due": await app[keys.REQUESTS].due(app[keys.CLOCK]()),
+        "proactive_due": await app[keys.PROACTIVE_DUE].due(app[keys.CLOCK]()),
     })
 
 
