@@ -15,6 +15,7 @@ from publisher.store.backup import BackupRefused, backup
 
 def _database(path: Path, rows: int) -> None:
     with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")  # as the service runs it
         conn.execute("CREATE TABLE notices (id INTEGER PRIMARY KEY, title TEXT NOT NULL)")
         conn.executemany("INSERT INTO notices (title) VALUES (?)", [(f"公告{i}" * 20,) for i in range(rows)])
 
@@ -33,7 +34,7 @@ def test_the_copy_is_whole_while_a_writer_keeps_writing(tmp_path: Path) -> None:
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        size = backup(f"sqlite+aiosqlite:///{source}", tmp_path / "copy.db", pages_per_step=8)
+        size = backup(f"sqlite+aiosqlite:///{source}", tmp_path / "copy.db")
     finally:
         stop.set()
         thread.join()

@@ -1,6 +1,6 @@
 """`publisher backup PATH`: a consistent copy of the embedded database while the service
-runs. SQLite's online backup API copies page by page under its own locking, so writers
-keep going and the copy is one consistent state (never a file copied mid-write). For
+runs. SQLite's online backup API copies one read snapshot, so writers keep going (WAL)
+and the copy is one consistent state (never a file copied mid-write). For
 PostgreSQL the right tool is pg_dump; this says so instead of pretending."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def sqlite_path(url: str) -> Path:
     return Path(parsed.database)
 
 
-def backup(url: str, target: Path, pages_per_step: int = 1024) -> int:
+def backup(url: str, target: Path) -> int:
     """Copies the database at `url` to `target` (which must not exist yet); answers the
     size in bytes of the copy."""
     source_path = sqlite_path(url)
@@ -41,8 +41,11 @@ def backup(url: str, target: Path, pages_per_step: int = 1024) -> int:
     try:
         copy = sqlite3.connect(partial)
         try:
-            # in steps, so a busy service's writers are not held off for the whole copy
-            source.backup(copy, pages=pages_per_step)
+            # One step: the copy reads one snapshot of the database. (A copy in several
+            # steps starts over whenever another connection writes between two steps, so
+            # under a steady writer it would never finish.) The service runs SQLite in WAL
+            # mode, where a reader does not hold writers off.
+            source.backup(copy)
             copy.execute("PRAGMA integrity_check").fetchone()
         finally:
             copy.close()
