@@ -32,10 +32,12 @@ async def reports_slash(request: web.Request) -> web.Response:
 
 @routes.get("/reports/")
 async def index(request: web.Request) -> web.Response:
+    from channels.portal.routes import _context  # routes sets this module up: imported late
+
     settings = request.app[keys.SETTINGS]
     years = await request.app[keys.REPORTS].published_years()
-    return aiohttp_jinja2.render_template("portal/reports.html", request, {"org": settings.organization,
-                                                                           "tz": settings.timezone, "years": years})
+    return aiohttp_jinja2.render_template("portal/reports.html", request, _context(
+        request, org=settings.organization, tz=settings.timezone, years=years))
 
 
 def _csv(report: dict[str, Any], request: web.Request) -> web.Response:
@@ -64,10 +66,14 @@ async def page(request: web.Request) -> web.Response:
         return _csv(report, request)
     if fmt != "html":
         raise not_found(f"format {fmt[:20]!r}")
+    from channels.portal.routes import _context  # routes sets this module up: imported late
+
     settings = request.app[keys.SETTINGS]
     context = template_context(report, settings.category_name)
-    return aiohttp_jinja2.render_template("portal/report.html", request, {
-        "org": settings.organization, "tz": settings.timezone, **context})
+    # The page (labels, switch, <html lang>) follows the portal's language; the report
+    # itself is the State Council's fixed Chinese form, marked as such for English pages.
+    return aiohttp_jinja2.render_template("portal/report.html", request, _context(
+        request, org=settings.organization, tz=settings.timezone, **context))
 
 
 def setup_reports(app: web.Application) -> None:

@@ -151,3 +151,17 @@ def test_simplified_cache_is_bounded_and_keyed_by_revision() -> None:
     assert cache.get(live(1, 2, "乾燥")).content.title == "干燥"  # a new revision, converted anew
     cache.get(live(2, 1, "乾隆"))
     assert len(cache) == 2
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans", "en"])
+async def test_the_pages_of_other_portal_modules_speak_it_too(client, lang) -> None:
+    """Pages that other modules add (requests, reports) get the language like the rest."""
+    for path in ("/requests/new", "/reports/"):
+        resp = await client.get(path, params={"lang": lang})
+        html = await resp.text()
+        assert resp.status == 200, path
+        assert html_lang(html) == lang, path
+        assert set(hreflangs(html)) == {"zh-Hant", "zh-Hans", "en"}, path
+    reports = await (await client.get("/reports/", params={"lang": lang})).text()
+    expected = {"zh-Hant": "尚未發佈年度報告", "zh-Hans": "尚未发布年度报告", "en": "No annual report has been published yet"}
+    assert expected[lang] in reports
