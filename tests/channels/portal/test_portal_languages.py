@@ -163,5 +163,6 @@ async def test_the_pages_of_other_portal_modules_speak_it_too(client, lang) -> N
         assert html_lang(html) == lang, path
         assert set(hreflangs(html)) == {"zh-Hant", "zh-Hans", "en"}, path
     reports = await (await client.get("/reports/", params={"lang": lang})).text()
-    expected = {"zh-Hant": "尚未發佈年度報告", "zh-Hans": "尚未发布年度报告", "en": "No annual report has been published yet"}
+    expected = {"zh-Hant": "尚未發佈年度報告", "zh-Hans": "尚未发布年度报告",
+                "en": "No annual report has been published yet"}
     assert expected[lang] in reports
