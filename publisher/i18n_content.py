@@ -16,9 +16,10 @@ from __future__ import annotations
 import gettext
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import opencc
 from pydantic import BaseModel
@@ -26,6 +27,9 @@ from pydantic import BaseModel
 from publisher.domain.live import LiveNotice
 from publisher.domain.markup import render_body
 from publisher.domain.notices import NoticeIn
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # human-text fields of a revision; codes (category, locations, channels, priority) and
 # dates are left alone
@@ -70,38 +74,45 @@ def simplified_notice(content: NoticeIn) -> NoticeIn:
     return content.model_copy(update=update)
 
 
-class SimplifiedCache:
-    """simplified_notice() per (notice id, revision), least recently used dropped first.
-    Thread-safe, so pages rendered in an executor may share it."""
+class _RevisionLRU(Generic[K, V]):
+    """Converted content per (notice id, revision), least recently used dropped first.
+    A revision never changes, so an entry never goes stale. Thread-safe, so pages
+    rendered in an executor may share it; a conversion runs outside the lock."""
 
     def __init__(self, maxsize: int = 2048) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
         self.maxsize = maxsize
-        self._items: OrderedDict[tuple[int, int], NoticeIn] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, notice_id: int, revision: int, content: NoticeIn) -> NoticeIn:
-        key = (notice_id, revision)
+    def _get(self, key: K, make: Callable[[], V]) -> V:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return found
-        converted = simplified_notice(content)  # outside the lock: conversions may overlap
+        made = make()  # outside the lock: conversions may overlap
         with self._lock:
             self.misses += 1
-            self._items[key] = converted
+            self._items[key] = made
             self._items.move_to_end(key)
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
-        return converted
+        return made
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class SimplifiedCache(_RevisionLRU[tuple[int, int], NoticeIn]):
+    """simplified_notice() per (notice id, revision)."""
+
+    def get(self, notice_id: int, revision: int, content: NoticeIn) -> NoticeIn:
+        return self._get((notice_id, revision), lambda: simplified_notice(content))
 
 
 class SimplifiedTranslations(gettext.NullTranslations):
@@ -121,36 +132,13 @@ def _label(message: str) -> str:
     return to_simplified(message)
 
 
-class SimplifiedLive:
-    """A live notice as the zh-Hans portal shows it (every text field converted and the
-    body rendered again from the converted Markdown), per (notice id, revision), least
-    recently used dropped first. A revision never changes, so an entry never goes stale."""
-
-    def __init__(self, maxsize: int = 2048) -> None:
-        if maxsize < 1:
-            raise ValueError("maxsize must be at least 1")
-        self.maxsize = maxsize
-        self._items: OrderedDict[tuple[int, int], LiveNotice] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+class SimplifiedLive(_RevisionLRU[tuple[int, int], LiveNotice]):
+    """A live notice as the zh-Hans portal shows it: every text field converted and the
+    body rendered again from the converted Markdown."""
 
     def get(self, notice: LiveNotice) -> LiveNotice:
-        key = (notice.id, notice.revision)
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return found
-        content = simplified_notice(notice.content)
-        converted = replace(notice, content=content, body_html=render_body(content.body))
-        with self._lock:
-            self.misses += 1
-            self._items[key] = converted
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-        return converted
+        def make() -> LiveNotice:
+            content = simplified_notice(notice.content)
+            return replace(notice, content=content, body_html=render_body(content.body))
 
-    def __len__(self) -> int:
-        return len(self._items)
+        return self._get((notice.id, notice.revision), make)
