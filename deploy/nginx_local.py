@@ -119,6 +119,12 @@ class LocalNginx:
         self.stop()
         raise RuntimeError("nginx did not start listening")
 
+    def worker_pid(self) -> int:
+        """The first worker's process id (for reading its CPU time)."""
+        master = int((self.dir / "nginx.pid").read_text())
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return int(children[0])
+
     def error_log(self) -> str:
         path = self.dir / "error.log"
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""

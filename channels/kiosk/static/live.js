@@ -23,6 +23,7 @@ export class Live {
     this.versions = {};
     this.busy = {};
     this.again = {};
+    this.announcedVersion = {};
     this.attempt = 0;
     this.source = null;
     this.offlineSince = null;
@@ -91,9 +92,12 @@ export class Live {
     this.reconnectTimer = setTimeout(() => this.connect(), jittered(delay, 0.5));
   }
 
+  // The fetch for an announced version says so (X-Kiosk-Announced): a proxy's microcache
+  // (deploy/nginx) lets it through to the service instead of answering with the version
+  // it may still hold for the rest of its second.
   announced(data) {
-    if (data.version !== this.versions.feed) this.load('feed');
-    if (data.catalog && data.catalog !== this.versions.catalog) this.load('catalog');
+    if (data.version !== this.versions.feed) this.load('feed', data.version);
+    if (data.catalog && data.catalog !== this.versions.catalog) this.load('catalog', data.catalog);
   }
 
   // -- polling, while the stream is down ----------------------------------------
@@ -117,7 +121,9 @@ export class Live {
   }
 
   // One fetch per resource at a time; an announcement during a fetch fetches again after it.
-  async load(kind) {
+  // `announced`: the version the event stream announced, if that is why we fetch.
+  async load(kind, announced = null) {
+    if (announced) this.announcedVersion[kind] = announced;
     if (this.busy[kind]) {
       this.again[kind] = true;
       return;
@@ -126,15 +132,18 @@ export class Live {
     try {
       do {
         this.again[kind] = false;
-        await this.fetchOnce(kind);
+        const wanted = this.announcedVersion[kind];
+        this.announcedVersion[kind] = null;
+        await this.fetchOnce(kind, wanted);
       } while (this.again[kind] && !this.stopped);
     } finally {
       this.busy[kind] = false;
     }
   }
 
-  async fetchOnce(kind) {
+  async fetchOnce(kind, announced = null) {
     const headers = this.etags[kind] ? { 'If-None-Match': this.etags[kind] } : {};
+    if (announced) headers['X-Kiosk-Announced'] = String(announced);
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS);
     let response;

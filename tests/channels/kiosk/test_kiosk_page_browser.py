@@ -95,11 +95,14 @@ async def test_live_update_and_withdrawal_without_reload(hall, browser, clock) -
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     await page.evaluate("window.__same_page = true")
+    announced: list[str] = []  # X-Kiosk-Announced on feed fetches: a proxy's microcache lets those through
+    page.on("request", lambda r: "/feed.json" in r.url and announced.append(r.headers.get("x-kiosk-announced", "")))
 
     started = time.monotonic()
     await hall.publish(title="剛剛核准的新公告", category="guides")
     await expect(playlist).to_contain_text("剛剛核准的新公告", timeout=5000)
     arrived = time.monotonic() - started
+    assert any(announced), announced  # the fetch for the announced version says so
     await page.click("#nav-browse")  # the catalog has it too
     await page.locator("#categories").get_by_role("button", name="辦事指南").click()
     await expect(page.locator("#browse-list")).to_contain_text("剛剛核准的新公告")
