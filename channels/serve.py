@@ -83,7 +83,8 @@ def serve(
 
 def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
                 respond: Callable[[web.Request, Snapshot, datetime], web.StreamResponse] | None = None,
-                id_key: str = "device_id") -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+                id_key: str = "device_id", plain: Callable[[str], bool] | None = None,
+                ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """A device feed's route handler with its own counting and timing, for the hot path.
 
     A poll by a device whose token was verified before is answered in one coroutine: no
@@ -92,7 +93,9 @@ def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitabl
     buckets `Metrics.observe` keeps). Anything else (first contact, a bad token, an
     error) goes to `handler` wrapped like every other route (publisher.http.instrument),
     which answers, counts and shapes refusals as usual. `respond` answers from the
-    snapshot (default: `serve` with the snapshot's own bytes and headers).
+    snapshot (default: `serve` with the snapshot's own bytes and headers). `plain`, given
+    the raw query string, says whether the snapshot answers it (a channel whose query can
+    ask for something else, like the kiosk's ?lang=, sends those polls to `handler`).
     """
     slow: Callable[[web.Request], Awaitable[web.StreamResponse]] = instrument(handler, route)
     answer = respond or _Plain()
@@ -109,8 +112,7 @@ def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitabl
         registry, snapshot, clock, counters = bound or bind(request.app)
         try:
             device = registry.verified(request.match_info[id_key], device_token(request), kind)
-            # a kiosk in another language (?lang=) is answered by the handler's converted feed
-            if device is None or request.method != "GET" or "lang=" in request.query_string:
+            if device is None or request.method != "GET" or (plain is not None and not plain(request.query_string)):
                 return await slow(request)
             now = clock()
             snap = snapshot(kind, device, now)

@@ -154,6 +154,7 @@ def setup_kiosk(app: web.Application) -> None:
     app[kiosk_keys.CONVERTED] = kiosk_language.Converted()
     app[kiosk_keys.OPEN_STREAMS] = {}
     app.on_shutdown.append(_end_streams)
-    app.router.add_get(FEED, device_poll("kiosk", FEED, feed))
+    # a kiosk in another language (?lang=) is answered by the handler's converted feed
+    app.router.add_get(FEED, device_poll("kiosk", FEED, feed, plain=lambda query: "lang=" not in query))
     app.router.add_routes(routes)
     setup_page(app)
