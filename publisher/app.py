@@ -65,9 +65,11 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
 async def freeze_heap(_app: web.Application) -> None:
     """Move what start-up built (modules, settings, the live set) out of the garbage
     collector's reach, so that its full collections stay cheap while serving. For the
-    long-running server only (`publisher serve`), not for apps built in tests."""
+    long-running server only (`publisher serve`), not for apps built in tests. The
+    collector was paused for the start (publisher.cli.main): on again from here."""
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 # The longest the warming pass holds the event loop at a time (see setup_warming).
