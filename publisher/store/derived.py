@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import structlog
 
@@ -60,12 +59,10 @@ def code_version() -> bytes:
 
 
 def digest(content_text: str, index_no: str | None, trusted: bool, body_html: str, search_text: str) -> str:
-    h = hashlib.sha256(code_version())
-    for part in (content_text, index_no or "", "1" if trusted else "0", body_html, search_text):
-        data = part.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
+    parts = (content_text, index_no or "", "1" if trusted else "0", body_html, search_text)
+    # the lengths first, so that no other parts make the same text
+    text = ",".join([str(len(p)) for p in parts]) + ";" + "".join(parts)
+    return hashlib.sha256(code_version() + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,19 +96,18 @@ def derive(revision_id: int, content_text: str, index_no: str | None) -> tuple[N
                             body_html, text)
 
 
-def from_cache(row: Any) -> tuple[NoticeIn, str, str] | None:
-    """(content, body HTML, search text) from the row's cached fields (the columns of
-    revision_derived beside revisions.content as text), or None when there are none
-    that still hold."""
-    if row.cached_digest is None:
+def from_cache(content_text: str, index_no: str | None, cached_digest: str | None, trusted: bool | None,
+               body_html: str | None, search_text: str | None) -> tuple[NoticeIn, str, str] | None:
+    """(content, body HTML, search text) from a revision's content (its JSON text) and
+    its row of revision_derived (all None without one), or None when that row is
+    missing or no longer holds."""
+    if cached_digest is None or body_html is None or search_text is None:
         return None
     try:
-        if row.cached_digest != digest(row.content_text, row.index_no, row.cached_trusted, row.cached_body_html,
-                                       row.cached_search_text):
+        if cached_digest != digest(content_text, index_no, bool(trusted), body_html, search_text):
             return None
-        data = json.loads(row.content_text)
-        content = rebuild(data) if row.cached_trusted else NoticeIn.model_validate(data)
-        return content, row.cached_body_html, row.cached_search_text
+        data = json.loads(content_text)
+        return (rebuild(data) if trusted else NoticeIn.model_validate(data)), body_html, search_text
     except Exception:  # whatever is wrong with it, the long way decides
         return None
 
