@@ -55,9 +55,10 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     await upgrade(db.engine)
     await app[keys.DEVICES].declare(app[keys.CLOCK]())
     await app[keys.DEVICES].load()
-    await app[keys.LIVE_SYNC].full()
+    await app[keys.LIVE_SYNC].full(save_later=True)
     log.info("ready", live_notices=len(app[keys.QUEUE].live), devices=len(app[keys.DEVICES].devices))
     yield
+    await app[keys.LIVE_SYNC].settle()
     await app[keys.DEVICES].flush()
     await db.close()
 

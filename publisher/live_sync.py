@@ -32,8 +32,12 @@ class LiveSync:
         # moved: the revision may catch up only when they can account for the move.
         self._announced = 0
         self._lock = asyncio.Lock()
+        self._saving: asyncio.Task[None] | None = None
 
-    async def full(self) -> None:
+    async def full(self, save_later: bool = False) -> None:
+        """Reloads the live set. What had to be derived anew is cached before returning,
+        or with `save_later` (at start-up: a first start after an upgrade derives every
+        notice) in a task of its own, which settle() waits for."""
         fresh: list[derived.Derived] = []
         async with self._lock:
             async with self.db.read() as conn:
@@ -43,7 +47,16 @@ class LiveSync:
             self.queue.replace_all(live, broken)
             self.db_revision = revision
             self._announced = 0
-        await derived.save(self.db, fresh)
+        if save_later and fresh:
+            self._saving = asyncio.create_task(derived.save(self.db, fresh))
+        else:
+            await derived.save(self.db, fresh)
+
+    async def settle(self) -> None:
+        """Waits for the cache write a full(save_later=True) left running."""
+        if self._saving is not None:
+            await self._saving
+            self._saving = None
 
     async def notice_changed(self, notice_id: int) -> None:
         fresh: list[derived.Derived] = []

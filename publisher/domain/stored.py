@@ -93,24 +93,12 @@ def rebuild(content: dict[str, Any]) -> NoticeIn:
 
 
 def rebuilds_exactly(content: dict[str, Any], validated: NoticeIn) -> bool:
-    """Whether rebuild(content) is the model that validation made of it: same values,
-    same types, nothing more, nothing less (checked once per revision, when its derived
-    fields are cached)."""
+    """Whether rebuild(content) is the model that validation made of it (checked once
+    per revision, when its derived fields are cached): equal values of equal kinds
+    (a date is no string, a time no string, a list no tuple), and the same JSON, which
+    also tells 10 from 10.0 and True from 1 and holds the fields' order."""
     try:
         built = rebuild(content)
+        return built == validated and built.model_dump_json(warnings=False) == validated.model_dump_json()
     except (KeyError, TypeError, ValueError, AttributeError):
         return False
-    return _same(built, validated)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, BaseModel):
-        # the same fields in the same order (model_dump follows it), each the same
-        return list(a.__dict__) == list(b.__dict__) and all(_same(v, b.__dict__[k]) for k, v in a.__dict__.items())
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, datetime):
-        return a == b and type(a.tzinfo) is type(b.tzinfo) and a.utcoffset() == b.utcoffset()
-    return bool(a == b)

@@ -48,6 +48,7 @@ def test_a_stored_content_rebuilds_to_the_validated_model(data: dict[str, Any]) 
     {"summary": ""},  # validation makes it None
     {"schedule": {"start": "2026-11-01T08:00:00+08:00", "end": None, "recurrence": None, "daily": [],
                   "dwell_s": "30"}},  # validation makes it a number
+    {"schedule": {"start": None, "end": None, "recurrence": None, "daily": [], "dwell_s": 30.0}},  # ...an int
 ])
 def test_a_content_that_is_not_a_dump_is_not_vouched_for(change: dict[str, Any]) -> None:
     content = {**stored(PLAIN), **change}

@@ -70,6 +70,20 @@ async def test_a_restart_serves_the_cached_fields_without_deriving(client, staff
     assert found["notice_ids"] == [nid]
 
 
+async def test_the_first_start_after_the_upgrade_fills_the_cache(client, staff, aiohttp_client, settings, clock,
+                                                                derives) -> None:
+    app = client.server.app
+    token = await add_device(client, staff, "k1", "kiosk")
+    nid = (await publish(client, staff, body=BODY))["id"]
+    async with app[keys.DB].write() as conn:
+        await conn.execute(revision_derived.delete())  # as migration 0009 leaves it
+    derives.clear()
+    again = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
+    assert (await feed(again, token))[nid]["body_html"] == BODY_HTML
+    await again.server.app[keys.LIVE_SYNC].settle()
+    assert derives == [await live_revision(app, nid)] and set(await cached_rows(app)) == set(derives)
+
+
 async def test_cached_and_derived_loads_are_the_same(client, staff, derives) -> None:
     await publish(client, staff, body=BODY)
     await publish(client, staff, title="每日窗口", schedule={
@@ -134,6 +148,7 @@ async def test_a_revision_rewritten_in_place_is_derived_again(client, staff, aio
     again = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
     item = (await feed(again, token))[nid]
     assert item["title"] == "改過的標題" and item["body_html"] == "<p>改過的內容</p>\n"
+    await again.server.app[keys.LIVE_SYNC].settle()  # a start caches in the background
     assert (await cached_rows(app))[rev].body_html == "<p>改過的內容</p>\n"
 
 
