@@ -97,17 +97,17 @@ def derive(revision_id: int, content_text: str, index_no: str | None) -> tuple[N
 
 
 def from_cache(content_text: str, index_no: str | None, cached_digest: str | None, trusted: bool | None,
-               body_html: str | None, search_text: str | None) -> tuple[NoticeIn, str, str] | None:
+               cached_html: str | None, cached_search: str | None) -> tuple[NoticeIn, str, str] | None:
     """(content, body HTML, search text) from a revision's content (its JSON text) and
     its row of revision_derived (all None without one), or None when that row is
     missing or no longer holds."""
-    if cached_digest is None or body_html is None or search_text is None:
+    if cached_digest is None or cached_html is None or cached_search is None:
         return None
     try:
-        if cached_digest != digest(content_text, index_no, bool(trusted), body_html, search_text):
+        if cached_digest != digest(content_text, index_no, bool(trusted), cached_html, cached_search):
             return None
         data = json.loads(content_text)
-        return (rebuild(data) if trusted else NoticeIn.model_validate(data)), body_html, search_text
+        return (rebuild(data) if trusted else NoticeIn.model_validate(data)), cached_html, cached_search
     except Exception:  # whatever is wrong with it, the long way decides
         return None
 
