@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from time import perf_counter
 
@@ -55,9 +55,10 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     await upgrade(db.engine)
     await app[keys.DEVICES].declare(app[keys.CLOCK]())
     await app[keys.DEVICES].load()
-    await app[keys.LIVE_SYNC].full()
+    await app[keys.LIVE_SYNC].full(save_later=True)
     log.info("ready", live_notices=len(app[keys.QUEUE].live), devices=len(app[keys.DEVICES].devices))
     yield
+    await app[keys.LIVE_SYNC].settle()
     await app[keys.DEVICES].flush()
     await db.close()
 
@@ -65,24 +66,38 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
 async def freeze_heap(_app: web.Application) -> None:
     """Move what start-up built (modules, settings, the live set) out of the garbage
     collector's reach, so that its full collections stay cheap while serving. For the
-    long-running server only (`publisher serve`), not for apps built in tests."""
-    gc.collect()
+    long-running server only (`publisher serve`), not for apps built in tests. The
+    collector was paused for the start (publisher.cli.main): on again from here.
+
+    No collection first: one over everything start-up built takes a quarter of a second
+    with 10,000 notices and would find a few thousand objects of start-up's garbage,
+    which stay (the way the gc module's documentation freezes before a fork)."""
     gc.freeze()
+    gc.enable()
 
 
 # The longest the warming pass holds the event loop at a time (see setup_warming).
 WARM_SLICE_S = 0.02
+# How long after start-up the first warming pass waits (see setup_warming).
+WARM_AFTER_START_S = 1.0
 
 
-def setup_warming(app: web.Application) -> None:
+def setup_warming(app: web.Application) -> Callable[[web.Application], Awaitable[None]]:
     """Re-render every device's snapshot soon after the live set moves or a boundary
     passes, so that a snapshot's generated_at says when its version appeared (the
     device list's `stale` counts from there) and the first poll after a change is a
     dictionary look-up too. Coalesced: many changes in one loop turn, one pass. The
     pass runs in slices of WARM_SLICE_S, so that a poll arriving meanwhile (the first
     one after a cold start, when a sign's first fit takes a while) is not held behind
-    every other device's rendering."""
+    every other device's rendering.
+
+    The first pass waits until start-up is over and WARM_AFTER_START_S more (unless
+    the live set moves meanwhile): the devices that poll at once after a restart are
+    answered first (each renders its own snapshot, as the pass would have), instead of
+    queueing behind the pass."""
     pending = False
+    started = False
+    timer: asyncio.TimerHandle | None = None
 
     def steps(devices: list[Device]) -> Iterator[None]:
         queue, channels, clock = app[keys.QUEUE], app[keys.CHANNELS], app[keys.CLOCK]
@@ -110,12 +125,35 @@ def setup_warming(app: web.Application) -> None:
                 return
 
     def changed() -> None:
-        nonlocal pending
-        if not pending:
+        nonlocal pending, timer
+        if not started:  # start-up is loading: one pass after it
+            pending = True
+        elif timer is not None:  # a change while the first pass waits: that pass now
+            timer.cancel()
+            timer = None
+            asyncio.get_running_loop().call_soon(warm)
+        elif not pending:
             pending = True
             asyncio.get_running_loop().call_soon(warm)
 
+    def begin() -> None:
+        nonlocal timer
+        timer = None
+        warm()
+
+    async def start(_app: web.Application) -> None:
+        nonlocal started, timer
+        started = True
+        if pending:
+            timer = asyncio.get_running_loop().call_later(WARM_AFTER_START_S, begin)
+
+    async def stop(_app: web.Application) -> None:
+        if timer is not None:
+            timer.cancel()
+
     app[keys.QUEUE].listeners.add(changed)
+    app.on_cleanup.append(stop)
+    return start
 
 
 def create_app(
@@ -182,7 +220,7 @@ def create_app(
     # Last: every route's handler is wrapped to count, time and shape refusals (no
     # middleware: see publisher.http.instrument), and a catch-all answers 404/405.
     instrument_routes(app)
-    setup_warming(app)
+    start_warming = setup_warming(app)
     app.cleanup_ctx.append(database_ctx)
     # After every start-up context (the database is migrated by then).
     app.on_startup.append(requests_api.settle_deadlines)
@@ -191,6 +229,7 @@ def create_app(
     # Several instances on PostgreSQL: change notifications and the leader (last: it
     # needs the database and the scheduler started).
     setup_cluster(app, run_scheduler)
+    app.on_startup.append(start_warming)
     return app
 
 

@@ -315,6 +315,22 @@ review_cases = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_review_cases_filed_on", "filed_on"),
 )
+# What loading a live notice derives from its revision's content, kept so that a start
+# need not work it out again for every notice (publisher/store/derived.py): the body as
+# HTML, the search text, and whether the stored content may be rebuilt without being
+# validated again. A cache, written by whoever loaded the revision: each row carries a
+# digest of the content it was made from, of the code that made it and of its own
+# values, and a row that does not match them is ignored and made again.
+revision_derived = Table(
+    "revision_derived",
+    metadata,
+    Column("revision_id", Integer, ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("trusted", Boolean, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("search_text", Text, nullable=False),
+)
+
 # The search index of public notices (publisher/search_index): per notice, the folded
 # token text of its live revision and exact keys of its numbers. Filled in the same
 # transaction as every approval and withdrawal; `publisher search reindex` rebuilds it.
