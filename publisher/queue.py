@@ -26,7 +26,7 @@ import structlog
 
 from publisher.domain.live import LiveNotice
 from publisher.domain.rotation import Rotation, order_key, ordered, targeted
-from publisher.domain.schedule import is_showing, next_boundary
+from publisher.domain.schedule import evaluate
 from publisher.settings import Settings
 
 log = structlog.get_logger("publisher.queue")
@@ -233,9 +233,7 @@ class ContentQueue:
     def showing_at(self, notice: LiveNotice, at: datetime) -> tuple[bool, datetime | None]:
         """(shows, next boundary) at any instant, uncached; a notice that fails is hidden."""
         try:
-            schedule = notice.content.schedule
-            return (is_showing(schedule, at, self.tz, notice.first_live_at),
-                    next_boundary(schedule, at, self.tz, notice.first_live_at))
+            return evaluate(notice.content.schedule, at, self.tz, notice.first_live_at)
         except Exception as exc:  # one notice must never take a channel down
             self._failed(notice, exc)
             return False, None

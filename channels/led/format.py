@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain, compress, repeat
 from operator import attrgetter, itemgetter, mod, not_
 from typing import Any
@@ -199,19 +199,50 @@ def fit_pages(result: FitResult, profile: SignProfile, notice_id: int | None = N
     return tuple(FeedPage(p, notice_id, index_no, page_bytes(p, profile)) for p in result.pages)
 
 
-def notice_fit(notice: LiveNotice, profile: SignProfile) -> NoticeFit:
-    result = fit_text(notice.content.led_source, profile)
-    pages = fit_pages(result, profile, notice.id, notice.index_no)
-    body = FF.join(p.raw for p in pages)
+@dataclass(frozen=True, slots=True)
+class TextFit:
+    """One text fitted for one profile: the part of a NoticeFit that does not name the notice."""
+
+    pages: tuple[Page, ...]
+    raws: tuple[bytes, ...]  # each page exactly as in feed.txt
+    body: bytes
+    crc: int
+    crc_after_ff: int
+    unencodable: tuple[dict[str, Any], ...]
+    warnings: tuple[str, ...]
+
+
+@lru_cache(maxsize=65536)
+def text_fit(text: str, profile: SignProfile) -> TextFit:
+    """Fitting is a pure function of (text, profile): notices with the same LED text (a
+    standard phrase) share one fit per profile, whatever their ids."""
+    result = fit_text(text, profile)
+    raws = tuple(page_bytes(p, profile) for p in result.pages)
+    body = FF.join(raws)
     crc = crc16_arc(body)
-    return NoticeFit(
-        pages=pages,
+    return TextFit(
+        pages=tuple(result.pages),
+        raws=raws,
         body=body,
         crc=crc,
         crc_after_ff=crc16_arc_combine(_CRC_FF, crc, len(body)),  # CRC-16/ARC is linear: no second pass
-        unencodable=tuple({**u, "notice_id": notice.id} for u in unencodable_json(result)),
-        warnings=tuple(f"notice {notice.id}: {w}" for w in result.warnings),
-        facts=tuple(p.fact for p in pages),
+        unencodable=tuple(unencodable_json(result)),
+        warnings=tuple(result.warnings),
+    )
+
+
+def notice_fit(notice: LiveNotice, profile: SignProfile) -> NoticeFit:
+    fitted = text_fit(notice.content.led_source, profile)
+    notice_id, index_no = notice.id, notice.index_no
+    pages = tuple(map(FeedPage, fitted.pages, repeat(notice_id), repeat(index_no), fitted.raws))
+    return NoticeFit(
+        pages=pages,
+        body=fitted.body,
+        crc=fitted.crc,
+        crc_after_ff=fitted.crc_after_ff,
+        unencodable=tuple({**u, "notice_id": notice_id} for u in fitted.unencodable),
+        warnings=tuple(f"notice {notice_id}: {w}" for w in fitted.warnings),
+        facts=tuple((notice_id, index_no, p.dwell_s) for p in fitted.pages),
     )
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "Schedule",
     "WEEKDAYS",
     "describe",
+    "evaluate",
     "has_ended",
     "has_started",
     "is_showing",
@@ -335,6 +336,38 @@ def next_boundary(schedule: Schedule, after: datetime, tz: ZoneInfo, live_since:
                 return min(edges + [edge])
             edges.append(edge)
     return min(edges, default=None)
+
+
+def evaluate(schedule: Schedule, at: datetime, tz: ZoneInfo, live_since: datetime) -> tuple[bool, datetime | None]:
+    """(:func:`is_showing`, :func:`next_boundary`) at ``at``, with the shared work (the
+    recurrence's occurrence around ``at``, the local clock) done once: what the content
+    queue asks of every notice."""
+    at, live_since = _utc("at", at), _utc("live_since", live_since)
+    start = _start(schedule, live_since)
+    if start > at:
+        return False, start
+    end = schedule.end
+    if end is not None and at >= end:
+        return False, None
+    edges = [_utc("end", end)] if end is not None else []
+    if schedule.recurrence is not None:
+        occ = _first_ending_after(schedule, at, tz, live_since)
+        if occ is None:  # no occurrence running or to come: hidden for good
+            return False, None
+        occ_start = rules.to_utc(occ, tz)
+        if occ_start > at:  # between occurrences: hidden until the next one starts
+            return False, min(edges + [occ_start])
+        edges.append(_occurrence_end(occ, schedule.recurrence, tz))
+    if schedule.daily:
+        local = rules.wall(at, tz)
+        inside = any(window.contains(local) for window in schedule.daily)
+        edge = _daily_edge(schedule.daily, at, tz)
+        if edge is not None:
+            if not inside:
+                return False, min(edges + [edge])
+            edges.append(edge)
+        return inside, min(edges, default=None)
+    return True, min(edges, default=None)
 
 
 def check_evaluates(schedule: Schedule, tz: ZoneInfo, live_since: datetime, now: datetime) -> None:
