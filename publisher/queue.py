@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from heapq import heapify, heappop, heappush
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import structlog
 
@@ -74,8 +74,9 @@ class Channel(Protocol):
     ) -> Snapshot: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Showing:
+class _Showing(NamedTuple):
+    # a NamedTuple of atoms, which the garbage collector stops tracking: a cold start
+    # makes one per live notice, and every tracked object lengthens each full collection
     revision: int
     since: datetime
     showing: bool

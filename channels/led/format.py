@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import cached_property, lru_cache
 from itertools import chain, compress, repeat
-from operator import attrgetter, itemgetter, mod, not_
-from typing import Any
+from operator import attrgetter, mod, not_
+from typing import Any, NamedTuple
 
 from channels.led.fitting import (
     FitResult,
@@ -65,8 +65,9 @@ BLOCK = 32
 _CRC_FF = crc16_arc(FF)
 
 
-@dataclass(frozen=True, slots=True)
-class FeedPage:
+# NamedTuples, not frozen dataclasses: a cold start makes one of each per (notice,
+# profile), and a frozen dataclass's __init__ costs a Python-level setattr per field.
+class FeedPage(NamedTuple):
     page: Page
     notice_id: int | None
     index_no: str | None
@@ -78,34 +79,104 @@ class FeedPage:
         return (self.notice_id, self.index_no, self.page.dwell_s)
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeFit:
-    """One notice's LED text fitted for one profile, as pieces of a feed."""
+class NoticeFit(NamedTuple):
+    """One notice's LED text fitted for one profile, as pieces of a feed: the text's fit
+    (shared by every notice with that text) and the notice it names. Three references,
+    the rest derived on demand: a cold start makes one per (notice, profile)."""
 
-    pages: tuple[FeedPage, ...]
-    body: bytes  # the pages joined with FF, as they appear in feed.txt
-    crc: int  # crc16_arc(body)
-    crc_after_ff: int  # crc16_arc(FF + body): the CRC of this notice's part after another's
-    unencodable: tuple[dict[str, Any], ...]
-    warnings: tuple[str, ...]
-    facts: tuple[tuple[int | None, str | None, float], ...]  # FeedPage.fact of each page
+    text: TextFit
+    notice_id: int | None
+    index_no: str | None
+
+    @property
+    def pages(self) -> tuple[FeedPage, ...]:
+        fitted = self.text
+        return tuple(map(FeedPage, fitted.pages, repeat(self.notice_id), repeat(self.index_no), fitted.raws))
+
+    @property
+    def body(self) -> bytes:
+        """The pages joined with FF, as they appear in feed.txt."""
+        return self.text.body
+
+    @property
+    def crc(self) -> int:
+        return self.text.crc
+
+    @property
+    def unencodable(self) -> tuple[dict[str, Any], ...]:
+        found = self.text.unencodable
+        return tuple({**u, "notice_id": self.notice_id} for u in found) if found else ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = self.text.warnings
+        return tuple(f"notice {self.notice_id}: {w}" for w in found) if found else ()
+
+    @property
+    def facts(self) -> tuple[tuple[int | None, str | None, float], ...]:
+        """FeedPage.fact of each page."""
+        return tuple(zip(repeat(self.notice_id), repeat(self.index_no), self.text.dwells))
 
 
-@dataclass(frozen=True, slots=True)
 class RotationFit:
-    """A whole rotation fitted for one profile: everything but version and time."""
+    """A whole rotation fitted for one profile: everything but version and time.
 
-    pages: tuple[FeedPage, ...]
-    body: bytes
-    crc: int
-    unencodable: tuple[dict[str, Any], ...]
-    warnings: tuple[str, ...]
-    facts: tuple[tuple[int | None, str | None, float], ...]  # FeedPage.fact of each page
+    Body, CRC and page count are made at assembly; the per-page pieces (pages, facts,
+    unencodable, warnings) only when first asked (feed.json, now.txt, a version
+    comparison), so a recomputation after a change joins bytes and CRCs, not thousands
+    of page objects."""
+
+    __slots__ = ("body", "crc", "page_count", "_parts", "_blocks", "_pages", "_facts", "_unencodable",
+                 "_warnings")
+
+    def __init__(self, body: bytes, crc: int, page_count: int, parts: tuple[NoticeFit, ...] | None = None,
+                 blocks: tuple[RotationFit, ...] = ()) -> None:
+        self.body = body
+        self.crc = crc
+        self.page_count = page_count
+        self._parts = parts  # None: the blocks' parts, flattened when first needed
+        self._blocks = blocks
+        self._pages: tuple[FeedPage, ...] | None = None
+        self._facts: tuple[tuple[int | None, str | None, float], ...] | None = None
+        self._unencodable: tuple[dict[str, Any], ...] | None = None
+        self._warnings: tuple[str, ...] | None = None
+
+    @property
+    def parts(self) -> tuple[NoticeFit, ...]:
+        if self._parts is None:
+            self._parts = tuple(chain.from_iterable(b.parts for b in self._blocks))
+        return self._parts
+
+    @property
+    def pages(self) -> tuple[FeedPage, ...]:
+        if self._pages is None:
+            self._pages = tuple(chain.from_iterable(p.pages for p in self.parts))
+        return self._pages
+
+    @property
+    def facts(self) -> tuple[tuple[int | None, str | None, float], ...]:
+        """FeedPage.fact of each page."""
+        if self._facts is None:
+            self._facts = tuple(chain.from_iterable(p.facts for p in self.parts))
+        return self._facts
+
+    @property
+    def unencodable(self) -> tuple[dict[str, Any], ...]:
+        if self._unencodable is None:
+            self._unencodable = tuple(chain.from_iterable(p.unencodable for p in self.parts if p.text.unencodable))
+        return self._unencodable
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        if self._warnings is None:
+            self._warnings = tuple(chain.from_iterable(p.warnings for p in self.parts if p.text.warnings))
+        return self._warnings
 
     def same_as(self, other: RotationFit) -> bool:
         """Same bytes and same page facts: a board would see no difference."""
         return other is self or (
             other.body == self.body
+            and other.page_count == self.page_count
             and other.facts == self.facts
             and other.unencodable == self.unencodable
             and other.warnings == self.warnings
@@ -210,6 +281,7 @@ class TextFit:
     crc_after_ff: int
     unencodable: tuple[dict[str, Any], ...]
     warnings: tuple[str, ...]
+    dwells: tuple[float, ...]  # each page's
 
 
 @lru_cache(maxsize=65536)
@@ -228,61 +300,36 @@ def text_fit(text: str, profile: SignProfile) -> TextFit:
         crc_after_ff=crc16_arc_combine(_CRC_FF, crc, len(body)),  # CRC-16/ARC is linear: no second pass
         unencodable=tuple(unencodable_json(result)),
         warnings=tuple(result.warnings),
+        dwells=tuple(p.dwell_s for p in result.pages),
     )
 
 
 def notice_fit(notice: LiveNotice, profile: SignProfile) -> NoticeFit:
-    fitted = text_fit(notice.content.led_source, profile)
-    notice_id, index_no = notice.id, notice.index_no
-    pages = tuple(map(FeedPage, fitted.pages, repeat(notice_id), repeat(index_no), fitted.raws))
-    return NoticeFit(
-        pages=pages,
-        body=fitted.body,
-        crc=fitted.crc,
-        crc_after_ff=fitted.crc_after_ff,
-        unencodable=tuple({**u, "notice_id": notice_id} for u in fitted.unencodable),
-        warnings=tuple(f"notice {notice_id}: {w}" for w in fitted.warnings),
-        facts=tuple((notice_id, index_no, p.dwell_s) for p in fitted.pages),
-    )
+    return NoticeFit(text_fit(notice.content.led_source, profile), notice.id, notice.index_no)
 
 
 def assemble(parts: Iterable[NoticeFit]) -> RotationFit:
-    parts = list(parts)
-    shown = [p for p in parts if p.pages]  # a notice with nothing to show adds no FF
+    parts = tuple(parts)
+    shown = [p.text for p in parts if p.text.pages]  # a notice with nothing to show adds no FF
     # the CRC of the body from the parts' CRCs, without reading the body again
     crc = shown[0].crc if shown else 0
     for part in shown[1:]:
         crc = crc16_arc_combine(crc, part.crc_after_ff, len(part.body) + 1)
-    return RotationFit(
-        pages=tuple(chain.from_iterable(p.pages for p in shown)),
-        body=FF.join(p.body for p in shown),
-        crc=crc,
-        unencodable=tuple(chain.from_iterable(p.unencodable for p in parts)),
-        warnings=tuple(chain.from_iterable(p.warnings for p in parts)),
-        facts=tuple(chain.from_iterable(p.facts for p in shown)),
-    )
+    return RotationFit(FF.join(p.body for p in shown), crc, sum(len(p.pages) for p in shown), parts=parts)
 
 
 def join_fits(blocks: list[RotationFit]) -> RotationFit:
     """The assembly of consecutive blocks, equal to `assemble` of all their parts."""
     if len(blocks) == 1:
         return blocks[0]
-    shown = [b for b in blocks if b.pages]
+    shown = [b for b in blocks if b.page_count]
     crc = shown[0].crc if shown else 0
     for block in shown[1:]:
         size = len(block.body)
         crc = crc16_arc_combine(crc, crc16_arc_combine(_CRC_FF, block.crc, size), size + 1)
-    return RotationFit(
-        pages=tuple(chain.from_iterable(b.pages for b in shown)),
-        body=FF.join(b.body for b in shown),
-        crc=crc,
-        unencodable=tuple(chain.from_iterable(b.unencodable for b in blocks)),
-        warnings=tuple(chain.from_iterable(b.warnings for b in blocks)),
-        facts=tuple(chain.from_iterable(b.facts for b in shown)),
-    )
+    return RotationFit(FF.join(b.body for b in shown), crc, sum(b.page_count for b in shown), blocks=tuple(blocks))
 
 
-_FIT = itemgetter(1)
 _ID = attrgetter("id")
 
 
@@ -310,8 +357,11 @@ class LedChannel:
         # (profile json, ids of the parts' fits) -> (the parts, the assembled rotation)
         self._rotations: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[NoticeFit, ...], RotationFit]] = (
             OrderedDict())
-        # profile json -> id(notice) -> (notice, its fit): holding the notice keeps its id unique
-        self._objects: dict[str, dict[int, tuple[LiveNotice, NoticeFit]]] = {}
+        # profile json -> (id(notice) -> its fit, id(notice) -> the notice): holding the
+        # notice keeps its id unique (two dicts, not a (notice, fit) pair per entry: a
+        # cold start makes one per (notice, profile), and fewer objects means shorter
+        # garbage collections)
+        self._objects: dict[str, tuple[dict[int, NoticeFit], dict[int, LiveNotice]]] = {}
         # ids of a block's fits -> (those fits, the block assembled)
         self._blocks: dict[tuple[int, ...], tuple[tuple[NoticeFit, ...], RotationFit]] = {}
         # (profile json, id of a rotation's items tuple) -> (that tuple, its fit)
@@ -361,15 +411,17 @@ class LedChannel:
     def _parts(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> tuple[NoticeFit, ...]:
         """Each item's fit: by notice object first (C-level look-ups, no per-item call),
         then by (id, revision, index number), else fitted now."""
-        objects = self._objects.get(profile_key)
-        if objects is None or len(objects) > MAX_NOTICE_FITS:
-            objects = self._objects[profile_key] = {}
-        entries = list(map(objects.get, map(id, items)))
-        if not all(entries):
+        found = self._objects.get(profile_key)
+        if found is None or len(found[0]) > MAX_NOTICE_FITS:
+            found = self._objects[profile_key] = ({}, {})
+        fits, held = found
+        parts = list(map(fits.get, map(id, items)))
+        if not all(parts):
             for at, notice in enumerate(items):
-                if entries[at] is None:
-                    entries[at] = objects[id(notice)] = (notice, self.fit(notice, profile, profile_key))
-        return tuple(map(_FIT, entries))  # type: ignore[arg-type]
+                if parts[at] is None:
+                    held[id(notice)] = notice
+                    parts[at] = fits[id(notice)] = self.fit(notice, profile, profile_key)
+        return tuple(parts)  # type: ignore[arg-type]
 
     def _assemble(self, items: tuple[LiveNotice, ...], parts: tuple[NoticeFit, ...]) -> RotationFit:
         if len(self._blocks) > MAX_BLOCK_FITS:
@@ -405,7 +457,7 @@ class LedChannel:
             seq = next_seq(old, getattr(target, "last_version", None), now)
             version, generated_at = f"{seq}-{fit.crc:04X}", now
         extra_warnings = []
-        if rotation.emergency and not fit.pages:
+        if rotation.emergency and not fit.page_count:
             extra_warnings.append("an emergency is live for this sign but none of its text can be shown here")
         feed = LedFeed(target.id, profile, profile_key, fit, version, generated_at, rotation.emergency, self.tz,
                        extra_warnings)
@@ -417,7 +469,7 @@ class LedChannel:
             valid_until=valid_until,
             data_revision=0,
             headers={
-                "X-LED-Pages": str(len(fit.pages)),
+                "X-LED-Pages": str(fit.page_count),
                 "X-LED-Geometry": f"{profile.cols}x{profile.rows}",
                 "X-LED-Encoding": profile.charset,
             },
