@@ -55,24 +55,29 @@ class _Pieces:
     def __init__(self, item_json: ItemCache, limit: int = 50_000) -> None:
         self._item_json = item_json
         self._limit = limit
-        # id(notice) -> (notice, identity, b"," + item bytes); holding the notice keeps its id unique
-        self._entries: dict[int, tuple[LiveNotice, str, bytes]] = {}
+        # id(notice) -> (identity, b"," + item bytes), and id(notice) -> the notice: holding
+        # the notice keeps its id unique. Apart, so that each entry holds only a string and
+        # bytes, which the garbage collector stops tracking (a cold start makes thousands).
+        self._entries: dict[int, tuple[str, bytes]] = {}
+        self._held: dict[int, LiveNotice] = {}
 
-    def __call__(self, items: tuple[LiveNotice, ...]) -> list[tuple[LiveNotice, str, bytes]]:
+    def __call__(self, items: tuple[LiveNotice, ...]) -> list[tuple[str, bytes]]:
         entries = list(map(self._entries.get, map(id, items)))
         if not all(entries):
             if len(self._entries) > self._limit:
                 self._entries.clear()
+                self._held.clear()
             for at, notice in enumerate(items):
                 if entries[at] is None:
+                    self._held[id(notice)] = notice
                     entries[at] = self._entries[id(notice)] = (
-                        notice, f"{notice.id}.{notice.revision}.{notice.live_since.timestamp()}",
+                        f"{notice.id}.{notice.revision}.{notice.live_since.timestamp()}",
                         b"," + self._item_json(notice))
         return entries  # type: ignore[return-value]
 
 
-_IDENTITY = itemgetter(1)
-_ITEM = itemgetter(2)
+_IDENTITY = itemgetter(0)
+_ITEM = itemgetter(1)
 
 
 class KioskChannel:

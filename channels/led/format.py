@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import chain, compress, repeat
 from operator import attrgetter, mod, not_
 from typing import Any, NamedTuple
@@ -104,8 +104,9 @@ class NoticeFit(NamedTuple):
 
     @property
     def unencodable(self) -> tuple[dict[str, Any], ...]:
-        found = self.text.unencodable
-        return tuple({**u, "notice_id": self.notice_id} for u in found) if found else ()
+        found, notice_id = self.text.unencodable, self.notice_id
+        return tuple({"char": char, "code_point": code_point, "count": count, "notice_id": notice_id}
+                     for char, code_point, count in found)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -126,16 +127,20 @@ class RotationFit:
     comparison), so a recomputation after a change joins bytes and CRCs, not thousands
     of page objects."""
 
-    __slots__ = ("body", "crc", "page_count", "_parts", "_blocks", "_pages", "_facts", "_unencodable",
-                 "_warnings")
+    __slots__ = ("body", "crc", "page_count", "_parts", "_blocks", "_items", "_texts", "_pages", "_facts",
+                 "_unencodable", "_warnings")
 
     def __init__(self, body: bytes, crc: int, page_count: int, parts: tuple[NoticeFit, ...] | None = None,
-                 blocks: tuple[RotationFit, ...] = ()) -> None:
+                 blocks: tuple[RotationFit, ...] = (), items: tuple[LiveNotice, ...] = (),
+                 texts: tuple[TextFit, ...] = ()) -> None:
         self.body = body
         self.crc = crc
         self.page_count = page_count
-        self._parts = parts  # None: the blocks' parts, flattened when first needed
+        # None: made when first needed, from the blocks' parts or from items and their texts' fits
+        self._parts = parts
         self._blocks = blocks
+        self._items = items
+        self._texts = texts
         self._pages: tuple[FeedPage, ...] | None = None
         self._facts: tuple[tuple[int | None, str | None, float], ...] | None = None
         self._unencodable: tuple[dict[str, Any], ...] | None = None
@@ -144,7 +149,11 @@ class RotationFit:
     @property
     def parts(self) -> tuple[NoticeFit, ...]:
         if self._parts is None:
-            self._parts = tuple(chain.from_iterable(b.parts for b in self._blocks))
+            if self._blocks:
+                self._parts = tuple(chain.from_iterable(b.parts for b in self._blocks))
+            else:
+                items = self._items
+                self._parts = tuple(map(NoticeFit, self._texts, map(_ID, items), map(_INDEX_NO, items)))
         return self._parts
 
     @property
@@ -272,35 +281,62 @@ def fit_pages(result: FitResult, profile: SignProfile, notice_id: int | None = N
 
 @dataclass(frozen=True, slots=True)
 class TextFit:
-    """One text fitted for one profile: the part of a NoticeFit that does not name the notice."""
+    """One text fitted for one profile: the part of a NoticeFit that does not name the
+    notice. Held as strings, bytes and numbers only (Page objects are made when asked
+    for): tuples of those are not tracked by the garbage collector, and a cold start
+    keeps one TextFit per (distinct text, profile)."""
 
-    pages: tuple[Page, ...]
+    lines: tuple[tuple[str, ...], ...]  # each page's lines
+    dwells: tuple[float, ...]  # each page's
+    cells: tuple[int, ...]  # each page's
     raws: tuple[bytes, ...]  # each page exactly as in feed.txt
     body: bytes
     crc: int
     crc_after_ff: int
-    unencodable: tuple[dict[str, Any], ...]
+    unencodable: tuple[tuple[str, str, int], ...]  # (char, code point, count)
     warnings: tuple[str, ...]
-    dwells: tuple[float, ...]  # each page's
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        return tuple(map(Page, map(list, self.lines), self.dwells, self.cells))
 
 
-@lru_cache(maxsize=65536)
+# profile -> text -> its fit (a dict per profile: the keys are plain strings)
+_TEXT_FITS: dict[SignProfile, dict[str, TextFit]] = {}
+MAX_TEXT_FITS = 65536  # per profile; clearing is only a cost
+
+
 def text_fit(text: str, profile: SignProfile) -> TextFit:
     """Fitting is a pure function of (text, profile): notices with the same LED text (a
     standard phrase) share one fit per profile, whatever their ids."""
+    fits = _TEXT_FITS.get(profile)
+    if fits is None:
+        if len(_TEXT_FITS) >= 64:
+            _TEXT_FITS.clear()
+        fits = _TEXT_FITS[profile] = {}
+    found = fits.get(text)
+    if found is None:
+        if len(fits) >= MAX_TEXT_FITS:
+            fits.clear()
+        found = fits[text] = _text_fit(text, profile)
+    return found
+
+
+def _text_fit(text: str, profile: SignProfile) -> TextFit:
     result = fit_text(text, profile)
     raws = tuple(page_bytes(p, profile) for p in result.pages)
     body = FF.join(raws)
     crc = crc16_arc(body)
     return TextFit(
-        pages=tuple(result.pages),
+        lines=tuple(tuple(p.lines) for p in result.pages),
+        dwells=tuple(p.dwell_s for p in result.pages),
+        cells=tuple(p.cells for p in result.pages),
         raws=raws,
         body=body,
         crc=crc,
         crc_after_ff=crc16_arc_combine(_CRC_FF, crc, len(body)),  # CRC-16/ARC is linear: no second pass
-        unencodable=tuple(unencodable_json(result)),
+        unencodable=tuple((u.char, u.code_point, u.count) for u in result.unencodable),
         warnings=tuple(result.warnings),
-        dwells=tuple(p.dwell_s for p in result.pages),
     )
 
 
@@ -310,12 +346,24 @@ def notice_fit(notice: LiveNotice, profile: SignProfile) -> NoticeFit:
 
 def assemble(parts: Iterable[NoticeFit]) -> RotationFit:
     parts = tuple(parts)
-    shown = [p.text for p in parts if p.text.pages]  # a notice with nothing to show adds no FF
+    body, crc, page_count = _join_texts([p.text for p in parts])
+    return RotationFit(body, crc, page_count, parts=parts)
+
+
+def assemble_items(items: tuple[LiveNotice, ...], texts: tuple[TextFit, ...]) -> RotationFit:
+    """`assemble` of the items' fits (`texts[i]` is the fit of `items[i]`'s text), their
+    NoticeFits made only if asked for."""
+    body, crc, page_count = _join_texts(texts)
+    return RotationFit(body, crc, page_count, items=items, texts=texts)
+
+
+def _join_texts(texts: Iterable[TextFit]) -> tuple[bytes, int, int]:
+    shown = [t for t in texts if t.raws]  # a notice with nothing to show adds no FF
     # the CRC of the body from the parts' CRCs, without reading the body again
     crc = shown[0].crc if shown else 0
     for part in shown[1:]:
         crc = crc16_arc_combine(crc, part.crc_after_ff, len(part.body) + 1)
-    return RotationFit(FF.join(p.body for p in shown), crc, sum(len(p.pages) for p in shown), parts=parts)
+    return FF.join(t.body for t in shown), crc, sum(len(t.raws) for t in shown)
 
 
 def join_fits(blocks: list[RotationFit]) -> RotationFit:
@@ -331,6 +379,7 @@ def join_fits(blocks: list[RotationFit]) -> RotationFit:
 
 
 _ID = attrgetter("id")
+_INDEX_NO = attrgetter("index_no")
 
 
 def next_seq(previous: LedFeed | None, last_given: str | None, now: datetime) -> int:
@@ -352,29 +401,23 @@ class LedChannel:
 
     def __init__(self, tz: tzinfo = timezone.utc) -> None:
         self.tz = tz
-        # (notice id, revision, index number, profile json) -> fit
-        self._notices: dict[tuple[int, int, str, str], NoticeFit] = {}
-        # (profile json, ids of the parts' fits) -> (the parts, the assembled rotation)
-        self._rotations: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[NoticeFit, ...], RotationFit]] = (
+        # (profile json, ids of the rotation's notices) -> (the notices, the assembled rotation)
+        self._rotations: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[LiveNotice, ...], RotationFit]] = (
             OrderedDict())
-        # profile json -> (id(notice) -> its fit, id(notice) -> the notice): holding the
-        # notice keeps its id unique (two dicts, not a (notice, fit) pair per entry: a
-        # cold start makes one per (notice, profile), and fewer objects means shorter
-        # garbage collections)
-        self._objects: dict[str, tuple[dict[int, NoticeFit], dict[int, LiveNotice]]] = {}
-        # ids of a block's fits -> (those fits, the block assembled)
-        self._blocks: dict[tuple[int, ...], tuple[tuple[NoticeFit, ...], RotationFit]] = {}
+        # profile json -> (id(notice) -> its text's fit, id(notice) -> the notice): holding
+        # the notice keeps its id unique. Two dicts, not a (notice, fit) pair per entry,
+        # and no NoticeFit kept per notice: a cold start fits every (notice, profile), and
+        # fewer lasting objects means fewer and shorter garbage collections.
+        self._objects: dict[str, tuple[dict[int, TextFit], dict[int, LiveNotice]]] = {}
+        # (profile json, ids of a block's notices) -> (those notices, the block assembled)
+        self._blocks: dict[tuple[Any, ...], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
         # (profile json, id of a rotation's items tuple) -> (that tuple, its fit)
         self._by_items: dict[tuple[str, int], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
 
     def fit(self, notice: LiveNotice, profile: SignProfile, profile_key: str) -> NoticeFit:
-        key = (notice.id, notice.revision, notice.index_no, profile_key)
-        found = self._notices.get(key)
-        if found is None:
-            if len(self._notices) >= MAX_NOTICE_FITS:
-                self._notices.clear()
-            found = self._notices[key] = notice_fit(notice, profile)
-        return found
+        """One notice's fit; the text's fit is memoised per (text, profile) (`text_fit`),
+        so fitting a notice again, or another notice with the same text, is a look-up."""
+        return notice_fit(notice, profile)
 
     def prepare(self, rotation: Rotation, target: Any) -> Iterator[None]:
         """Fit the rotation's notices for the sign's profile one by one, yielding after
@@ -383,8 +426,17 @@ class LedChannel:
         profile: SignProfile = target.settings
         profile_key = profile.model_dump_json()
         for notice in rotation.items:
-            self.fit(notice, profile, profile_key)
+            fits, held = self._fits(profile_key)
+            if id(notice) not in fits:
+                held[id(notice)] = notice
+                fits[id(notice)] = self.fit(notice, profile, profile_key).text
             yield
+
+    def _fits(self, profile_key: str) -> tuple[dict[int, TextFit], dict[int, LiveNotice]]:
+        found = self._objects.get(profile_key)
+        if found is None or len(found[0]) >= MAX_NOTICE_FITS:
+            found = self._objects[profile_key] = ({}, {})
+        return found
 
     def fit_rotation(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> RotationFit:
         # The queue hands every sign of a location the same items tuple: look that up
@@ -392,15 +444,14 @@ class LedChannel:
         same = self._by_items.get((profile_key, id(items)))
         if same is not None and same[0] is items:
             return same[1]
-        parts = self._parts(items, profile, profile_key)
-        key = (profile_key, tuple(map(id, parts)))
+        key = (profile_key, tuple(map(id, items)))
         cached = self._rotations.get(key)
-        if cached is not None and cached[0] == parts:
+        if cached is not None and cached[0] == items:
             self._rotations.move_to_end(key)
             found = cached[1]
         else:
-            found = self._assemble(items, parts)
-            self._rotations[key] = (parts, found)
+            found = self._assemble(items, self._texts(items, profile, profile_key), profile_key)
+            self._rotations[key] = (items, found)
             if len(self._rotations) > MAX_ROTATION_FITS:
                 self._rotations.popitem(last=False)
         if len(self._by_items) >= MAX_ROTATION_FITS:
@@ -408,22 +459,19 @@ class LedChannel:
         self._by_items[(profile_key, id(items))] = (items, found)
         return found
 
-    def _parts(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> tuple[NoticeFit, ...]:
-        """Each item's fit: by notice object first (C-level look-ups, no per-item call),
-        then by (id, revision, index number), else fitted now."""
-        found = self._objects.get(profile_key)
-        if found is None or len(found[0]) > MAX_NOTICE_FITS:
-            found = self._objects[profile_key] = ({}, {})
-        fits, held = found
-        parts = list(map(fits.get, map(id, items)))
-        if not all(parts):
+    def _texts(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> tuple[TextFit, ...]:
+        """Each item's text fit: by notice object first (C-level look-ups, no per-item
+        call), else fitted now."""
+        fits, held = self._fits(profile_key)
+        texts = list(map(fits.get, map(id, items)))
+        if not all(texts):
             for at, notice in enumerate(items):
-                if parts[at] is None:
+                if texts[at] is None:
                     held[id(notice)] = notice
-                    parts[at] = fits[id(notice)] = self.fit(notice, profile, profile_key)
-        return tuple(parts)  # type: ignore[arg-type]
+                    texts[at] = fits[id(notice)] = self.fit(notice, profile, profile_key).text
+        return tuple(texts)  # type: ignore[arg-type]
 
-    def _assemble(self, items: tuple[LiveNotice, ...], parts: tuple[NoticeFit, ...]) -> RotationFit:
+    def _assemble(self, items: tuple[LiveNotice, ...], texts: tuple[TextFit, ...], profile_key: str) -> RotationFit:
         if len(self._blocks) > MAX_BLOCK_FITS:
             self._blocks.clear()
         # a block ends after each notice whose id is a multiple of BLOCK, and at the end
@@ -434,11 +482,11 @@ class LedChannel:
         for end in ends:
             if end == start:
                 continue
-            run = parts[start:end]
-            key = tuple(map(id, run))
+            run = items[start:end]
+            key = (profile_key, *map(id, run))
             cached = self._blocks.get(key)
             if cached is None or cached[0] != run:
-                cached = self._blocks[key] = (run, assemble(run))
+                cached = self._blocks[key] = (run, assemble_items(run, texts[start:end]))
             blocks.append(cached[1])
             start = end
         return join_fits(blocks) if blocks else assemble(())
