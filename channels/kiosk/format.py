@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from channels.kiosk.attachments import kiosk_attachments
 from publisher.domain.items import rotation_item
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation
+from publisher.domain.rotation import Rotation, shared_ends
 from publisher.queue import Snapshot
 
 
@@ -102,18 +102,30 @@ class KioskChannel:
             # same object and edge give the same bytes (only generated_at would differ).
             return previous  # type: ignore[return-value]
         until = _iso(valid_until, self.tz)
-        pieces = self._pieces(rotation.items)
+        items = rotation.items
+        if seen is not None and len(seen) == 4:
+            # the previous rendering's pieces, but for the items that moved (one notice
+            # after a change): list slices, not a look-up per item
+            old_items, old_identities, old_chunks = seen[0].items, seen[2], seen[3]
+            kept_head, kept_tail = shared_ends(old_items, items)
+            moved = self._pieces(items[kept_head : len(items) - kept_tail])
+            rest = len(old_items) - kept_tail
+            identities = [*old_identities[:kept_head], *map(_IDENTITY, moved), *old_identities[rest:]]
+            chunks = [*old_chunks[:kept_head], *map(_ITEM, moved), *old_chunks[rest:]]
+        else:
+            pieces = self._pieces(items)
+            identities, chunks = list(map(_IDENTITY, pieces)), list(map(_ITEM, pieces))
         # The version names the content without hashing all of it: each item is fixed
         # by (notice, revision, the instant that revision was approved). It leaves out
         # generated_at, so an unchanged feed keeps its ETag across recomputations.
-        identity = ",".join(map(_IDENTITY, pieces))
+        identity = ",".join(identities)
         digest = hashlib.sha256(f"{identity}|{rotation.emergency}|{until}".encode()).hexdigest()[:20]
         head = json.dumps({"version": digest, "generated_at": now.astimezone(self.tz).isoformat(),
                            "valid_until": until, "emergency": rotation.emergency}, separators=(",", ":"))
         # one join straight into the body (a feed is megabytes: no intermediate copy);
         # every item carries its leading comma, the first one's is left out
-        parts = [head[:-1].encode() + b',"rotation":[', *map(_ITEM, pieces), b"]}"]
-        if pieces:
+        parts = [head[:-1].encode() + b',"rotation":[', *chunks, b"]}"]
+        if chunks:
             parts[1] = parts[1][1:]
         body = b"".join(parts)
         return Snapshot(
@@ -123,5 +135,6 @@ class KioskChannel:
             generated_at=now,
             valid_until=valid_until,
             data_revision=0,
-            extra=(rotation, valid_until),
+            # what the next rendering of this location starts from
+            extra=(rotation, valid_until, identities, chunks),
         )

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import base64
 import json
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import cached_property
 from itertools import chain, compress, repeat
-from operator import attrgetter, mod, not_
+from operator import attrgetter, itemgetter, mod, not_
 from typing import Any, NamedTuple
 
 from channels.led.fitting import (
@@ -46,7 +47,7 @@ from channels.led.fitting import (
     page_bytes,
 )
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation
+from publisher.domain.rotation import Rotation, shared_ends
 from publisher.queue import Snapshot
 
 # now.txt rotates every board over its page dwell times from this instant, so that
@@ -380,6 +381,8 @@ def join_fits(blocks: list[RotationFit]) -> RotationFit:
 
 _ID = attrgetter("id")
 _INDEX_NO = attrgetter("index_no")
+_START = itemgetter(0)
+_END = itemgetter(1)
 
 
 def next_seq(previous: LedFeed | None, last_given: str | None, now: datetime) -> int:
@@ -411,6 +414,10 @@ class LedChannel:
         self._objects: dict[str, tuple[dict[int, TextFit], dict[int, LiveNotice]]] = {}
         # (profile json, ids of a block's notices) -> (those notices, the block assembled)
         self._blocks: dict[tuple[Any, ...], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
+        # (profile json, place) -> the last rotation assembled there: (its items, their
+        # text fits, each block's (start, end), each block's fit)
+        self._last: dict[tuple[str, str | None], tuple[tuple[LiveNotice, ...], tuple[TextFit, ...],
+                                                      list[tuple[int, int]], list[RotationFit]]] = {}
         # (profile json, id of a rotation's items tuple) -> (that tuple, its fit)
         self._by_items: dict[tuple[str, int], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
 
@@ -438,7 +445,10 @@ class LedChannel:
             found = self._objects[profile_key] = ({}, {})
         return found
 
-    def fit_rotation(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str) -> RotationFit:
+    def fit_rotation(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str,
+                     place: str | None = None) -> RotationFit:
+        """The rotation's fit; `place` (the sign's location) names the rotation this one
+        most likely grew from, so that only what moved since is fitted and assembled."""
         # The queue hands every sign of a location the same items tuple: look that up
         # first (the entry holds the tuple, so its id cannot be reused meanwhile).
         same = self._by_items.get((profile_key, id(items)))
@@ -450,7 +460,7 @@ class LedChannel:
             self._rotations.move_to_end(key)
             found = cached[1]
         else:
-            found = self._assemble(items, self._texts(items, profile, profile_key), profile_key)
+            found = self._assemble(items, profile, profile_key, place)
             self._rotations[key] = (items, found)
             if len(self._rotations) > MAX_ROTATION_FITS:
                 self._rotations.popitem(last=False)
@@ -471,14 +481,48 @@ class LedChannel:
                     texts[at] = fits[id(notice)] = self.fit(notice, profile, profile_key).text
         return tuple(texts)  # type: ignore[arg-type]
 
-    def _assemble(self, items: tuple[LiveNotice, ...], texts: tuple[TextFit, ...], profile_key: str) -> RotationFit:
+    def _assemble(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str,
+                  place: str | None) -> RotationFit:
+        """Blocks end after each notice whose id is a multiple of BLOCK, and at the end.
+        After a change the blocks before and after the items that moved are those of the
+        place's last assembly (a cut depends only on the notice before it), so only the
+        blocks around the change are cut and assembled again."""
         if len(self._blocks) > MAX_BLOCK_FITS:
             self._blocks.clear()
-        # a block ends after each notice whose id is a multiple of BLOCK, and at the end
-        ends = [*compress(range(1, len(items) + 1), map(not_, map(mod, map(_ID, items), repeat(BLOCK)))),
-                len(items)]
-        blocks: list[RotationFit] = []
-        start = 0
+        last = self._last.get((profile_key, place))
+        size = len(items)
+        if last is None:
+            texts = self._texts(items, profile, profile_key)
+            spans_before: list[tuple[int, int]] = []
+            blocks_before: list[RotationFit] = []
+            spans_after: list[tuple[int, int]] = []
+            blocks_after: list[RotationFit] = []
+        else:
+            old_items, old_texts, old_spans, old_blocks = last
+            old_size = len(old_items)
+            head, tail = shared_ends(old_items, items)
+            texts = (old_texts[:head] + self._texts(items[head : size - tail], profile, profile_key)
+                     + old_texts[old_size - tail :])
+            # kept before: blocks within the shared head that end at a real cut (not
+            # merely at the old end); kept after: blocks within the shared tail whose
+            # cut before them lies in the tail too
+            before = bisect_right(old_spans, head, key=_END)
+            if before and old_spans[before - 1][1] == old_size:
+                before -= 1
+            after = bisect_right(old_spans, old_size - tail, key=_START)
+            moved = size - old_size
+            spans_before, blocks_before = old_spans[:before], old_blocks[:before]
+            spans_after = [(start + moved, end + moved) for start, end in old_spans[after:]]
+            blocks_after = old_blocks[after:]
+        first = spans_before[-1][1] if spans_before else 0
+        stop = spans_after[0][0] if spans_after else size
+        run_items = items[first:stop]
+        ends = [*compress(range(first + 1, stop + 1), map(not_, map(mod, map(_ID, run_items), repeat(BLOCK))))]
+        if not ends or ends[-1] != stop:
+            ends.append(stop)
+        spans = list(spans_before)
+        blocks = list(blocks_before)
+        start = first
         for end in ends:
             if end == start:
                 continue
@@ -487,8 +531,14 @@ class LedChannel:
             cached = self._blocks.get(key)
             if cached is None or cached[0] != run:
                 cached = self._blocks[key] = (run, assemble_items(run, texts[start:end]))
+            spans.append((start, end))
             blocks.append(cached[1])
             start = end
+        spans += spans_after
+        blocks += blocks_after
+        if len(self._last) >= MAX_ROTATION_FITS:
+            self._last.clear()
+        self._last[(profile_key, place)] = (items, texts, spans, blocks)
         return join_fits(blocks) if blocks else assemble(())
 
     def render(
@@ -496,7 +546,7 @@ class LedChannel:
     ) -> Snapshot:
         profile: SignProfile = target.settings
         profile_key = profile.model_dump_json()
-        fit = self.fit_rotation(rotation.items, profile, profile_key)
+        fit = self.fit_rotation(rotation.items, profile, profile_key, getattr(target, "location", None))
         old: LedFeed | None = previous.extra if previous is not None else None
         if (old is not None and old.profile_key == profile_key and old.emergency == rotation.emergency
                 and old.fit.same_as(fit)):
