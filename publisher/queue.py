@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from heapq import heapify, heappop, heappush
+from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 import structlog
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation, order_key, ordered, targeted
+from publisher.domain.rotation import Rotation, ordered, targeted
 from publisher.domain.schedule import evaluate
 from publisher.settings import Settings
 
@@ -156,6 +157,7 @@ class _Place:
 
 
 ChangeListener = Callable[[], None]
+_ORDER = attrgetter("order")  # domain.rotation.order_key, without a Python call per notice
 
 
 class ContentQueue:
@@ -265,18 +267,22 @@ class ContentQueue:
     def _evaluate_all(self, place: _Place, now: datetime) -> None:
         fresh = _Place(place.aimed)
         showing: list[LiveNotice] = []
-        for notice in place.aimed.values():
-            state = self._state(notice, now)
-            fresh.until[notice.id] = state.until
+        states, until, shown = self._showing, fresh.until, fresh.showing
+        for notice in place.aimed.values():  # thousands: the cache check of _state inlined
+            state = states.get(notice.id)
+            if (state is None or state.revision != notice.revision or now < state.since
+                    or (state.until is not None and now >= state.until)):
+                state = self._state(notice, now)
+            until[notice.id] = state.until
             if state.showing:
-                fresh.showing[notice.id] = notice
+                shown[notice.id] = notice
                 showing.append(notice)
-        showing.sort(key=order_key)
-        for notice in showing:
-            keys, items = ((fresh.emergency_keys, fresh.emergency_items) if notice.content.priority == "emergency"
-                           else (fresh.keys, fresh.items))
-            keys.append(notice.order)
-            items.append(notice)
+        showing.sort(key=_ORDER)
+        emergencies = [n for n in showing if n.content.priority == "emergency"]
+        if emergencies:
+            showing = [n for n in showing if n.content.priority != "emergency"]
+            fresh.emergency_items, fresh.emergency_keys = emergencies, list(map(_ORDER, emergencies))
+        fresh.items, fresh.keys = showing, list(map(_ORDER, showing))
         fresh.edges = [(u, i) for i, u in fresh.until.items() if u is not None]
         heapify(fresh.edges)
         for name in _Place.__slots__:

@@ -310,17 +310,22 @@ MAX_TEXT_FITS = 65536  # per profile; clearing is only a cost
 def text_fit(text: str, profile: SignProfile) -> TextFit:
     """Fitting is a pure function of (text, profile): notices with the same LED text (a
     standard phrase) share one fit per profile, whatever their ids."""
-    fits = _TEXT_FITS.get(profile)
-    if fits is None:
-        if len(_TEXT_FITS) >= 64:
-            _TEXT_FITS.clear()
-        fits = _TEXT_FITS[profile] = {}
+    fits = _text_fits(profile)
     found = fits.get(text)
     if found is None:
         if len(fits) >= MAX_TEXT_FITS:
             fits.clear()
         found = fits[text] = _text_fit(text, profile)
     return found
+
+
+def _text_fits(profile: SignProfile) -> dict[str, TextFit]:
+    fits = _TEXT_FITS.get(profile)
+    if fits is None:
+        if len(_TEXT_FITS) >= 64:
+            _TEXT_FITS.clear()
+        fits = _TEXT_FITS[profile] = {}
+    return fits
 
 
 def _text_fit(text: str, profile: SignProfile) -> TextFit:
@@ -475,10 +480,14 @@ class LedChannel:
         fits, held = self._fits(profile_key)
         texts = list(map(fits.get, map(id, items)))
         if not all(texts):
+            by_text = _text_fits(profile)  # a notice's text fitted before: no call per notice
             for at, notice in enumerate(items):
                 if texts[at] is None:
                     held[id(notice)] = notice
-                    texts[at] = fits[id(notice)] = self.fit(notice, profile, profile_key).text
+                    found = by_text.get(notice.content.led_source)
+                    if found is None:
+                        found = self.fit(notice, profile, profile_key).text
+                    texts[at] = fits[id(notice)] = found
         return tuple(texts)  # type: ignore[arg-type]
 
     def _assemble(self, items: tuple[LiveNotice, ...], profile: SignProfile, profile_key: str,

@@ -278,6 +278,22 @@ def is_showing(schedule: Schedule, at: datetime, tz: ZoneInfo, live_since: datet
 def _daily_edge(windows: list[DailyWindow], after: datetime, tz: ZoneInfo) -> datetime | None:
     """The first instant after ``after`` at which the local clock reaches a window edge,
     or jumps (a UTC-offset change), whichever is earlier."""
+    # Many notices share their windows (office hours), and the queue evaluates them all
+    # at one instant: the edge is a pure function of the windows' values and the instant.
+    key = (tuple((tuple(w.days), w.from_, w.to) for w in windows), after, tz)
+    found = _DAILY_EDGES.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        if len(_DAILY_EDGES) >= 1024:
+            _DAILY_EDGES.clear()
+        found = _DAILY_EDGES[key] = _find_daily_edge(windows, after, tz)
+    return found  # type: ignore[return-value]
+
+
+_DAILY_EDGES: dict[tuple[object, ...], datetime | None] = {}
+_UNKNOWN = object()
+
+
+def _find_daily_edge(windows: list[DailyWindow], after: datetime, tz: ZoneInfo) -> datetime | None:
     today = rules.wall(after, tz).date()
     best: datetime | None = None
     for k in range(-1, 9):
