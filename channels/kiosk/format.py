@@ -27,6 +27,11 @@ def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
     return value.astimezone(tz).isoformat() if value else None
 
 
+# what json.dumps(..., ensure_ascii=False, separators=(",", ":")) makes, without building
+# an encoder for every item (thousands on a cold start)
+_ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 class ItemCache:
     """Each notice serialised once to JSON bytes, keyed by (notice, revision, the
     instant that revision was approved): a change re-serialises one item, not all."""
@@ -42,8 +47,7 @@ class ItemCache:
         if found is None:
             if len(self._items) > self._limit:
                 self._items.clear()
-            found = self._items[key] = json.dumps(self._to_dict(notice), ensure_ascii=False,
-                                                  separators=(",", ":")).encode()
+            found = self._items[key] = _ITEM_ENCODER.encode(self._to_dict(notice)).encode()
         return found
 
 

@@ -280,12 +280,11 @@ def fit_pages(result: FitResult, profile: SignProfile, notice_id: int | None = N
     return tuple(FeedPage(p, notice_id, index_no, page_bytes(p, profile)) for p in result.pages)
 
 
-@dataclass(frozen=True, slots=True)
-class TextFit:
+class TextFit(NamedTuple):
     """One text fitted for one profile: the part of a NoticeFit that does not name the
     notice. Held as strings, bytes and numbers only (Page objects are made when asked
     for): tuples of those are not tracked by the garbage collector, and a cold start
-    keeps one TextFit per (distinct text, profile)."""
+    keeps one TextFit per (distinct text, profile). A NamedTuple: cheap to make."""
 
     lines: tuple[tuple[str, ...], ...]  # each page's lines
     dwells: tuple[float, ...]  # each page's
@@ -330,19 +329,20 @@ def _text_fits(profile: SignProfile) -> dict[str, TextFit]:
 
 def _text_fit(text: str, profile: SignProfile) -> TextFit:
     result = fit_text(text, profile)
-    raws = tuple(page_bytes(p, profile) for p in result.pages)
+    pages = result.pages
+    raws = tuple([page_bytes(p, profile) for p in pages])
     body = FF.join(raws)
     crc = crc16_arc(body)
     return TextFit(
-        lines=tuple(tuple(p.lines) for p in result.pages),
-        dwells=tuple(p.dwell_s for p in result.pages),
-        cells=tuple(p.cells for p in result.pages),
-        raws=raws,
-        body=body,
-        crc=crc,
-        crc_after_ff=crc16_arc_combine(_CRC_FF, crc, len(body)),  # CRC-16/ARC is linear: no second pass
-        unencodable=tuple((u.char, u.code_point, u.count) for u in result.unencodable),
-        warnings=tuple(result.warnings),
+        tuple([tuple(p.lines) for p in pages]),
+        tuple([p.dwell_s for p in pages]),
+        tuple([p.cells for p in pages]),
+        raws,
+        body,
+        crc,
+        crc16_arc_combine(_CRC_FF, crc, len(body)),  # CRC-16/ARC is linear: no second pass
+        tuple([(u.char, u.code_point, u.count) for u in result.unencodable]),
+        tuple(result.warnings),
     )
 
 

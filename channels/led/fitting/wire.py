@@ -43,8 +43,12 @@ EMERGENCY_LIMIT = 125
 
 
 def page_bytes(page: Page, profile: SignProfile) -> bytes:
-    # rstrip: no trailing spaces even for a Page built by hand
-    return b"".join(line.rstrip(" ").encode(profile.codec) + CRLF for line in page.lines)
+    # rstrip: no trailing spaces even for a Page built by hand; one encode for the page
+    # (every profile encoding is stateless: the bytes of a join are the join of the bytes)
+    lines = page.lines
+    if not lines:
+        return b""
+    return ("\r\n".join([line.rstrip(" ") for line in lines]) + "\r\n").encode(profile.codec)
 
 
 def feed_txt(pages: Sequence[Page], profile: SignProfile) -> bytes:
