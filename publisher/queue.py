@@ -76,8 +76,8 @@ class Channel(Protocol):
 
 
 class _Showing(NamedTuple):
-    # a NamedTuple of atoms, which the garbage collector stops tracking: a cold start
-    # makes one per live notice, and every tracked object lengthens each full collection
+    # a NamedTuple: a cold start makes one per live notice, and a frozen dataclass's
+    # __init__ costs a Python-level setattr per field
     revision: int
     since: datetime
     showing: bool

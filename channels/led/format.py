@@ -2,17 +2,20 @@
 
 Fitting is pure, so work is reused at three levels:
 
-* each (notice revision, sign profile) is fitted and encoded once (`NoticeFit`), and
-  reused by every sign with that profile and by every later recomputation;
+* each (LED text, sign profile) is fitted and encoded once (`TextFit`), and reused by
+  every notice with that text, every sign with that profile and every later
+  recomputation (a `NoticeFit` is that fit plus the notice it names);
 * each (profile, rotation) is assembled once (`RotationFit`: feed.txt body and CRC),
   and shared by every sign that shows the same rotation with the same profile (the
-  synchronised boards of one hall);
+  synchronised boards of one hall); its per-page pieces are made only when asked for;
 * a recomputation whose bytes and page facts equal the previous snapshot's keeps the
   previous version, so boards see no change and the queue keeps the old bytes.
 
-After one notice changes, a recomputation therefore fits one notice, joins cached
-bytes, and combines cached per-notice CRCs (CRC-16/ARC is linear, so the CRC of the
-whole body follows from its parts' CRCs and lengths without reading the body again).
+After one notice changes, a recomputation therefore fits one notice, re-assembles the
+block of about BLOCK notices around it (the place's other blocks are taken from its last
+assembly), joins cached bytes, and combines cached block CRCs (CRC-16/ARC is linear, so
+the CRC of the whole body follows from its parts' CRCs and lengths without reading the
+body again).
 
 Version (docs/led.md `<seq>-<CRC>`): seq only grows for a sign. A new version takes
 max(previous seq + 1, seq of the version the sign was last given + 1, the Unix time
@@ -282,9 +285,9 @@ def fit_pages(result: FitResult, profile: SignProfile, notice_id: int | None = N
 
 class TextFit(NamedTuple):
     """One text fitted for one profile: the part of a NoticeFit that does not name the
-    notice. Held as strings, bytes and numbers only (Page objects are made when asked
-    for): tuples of those are not tracked by the garbage collector, and a cold start
-    keeps one TextFit per (distinct text, profile). A NamedTuple: cheap to make."""
+    notice. Its fields hold strings, bytes and numbers only (Page objects are made when
+    asked for): tuples of those are not tracked by the garbage collector, and a cold
+    start keeps one TextFit per (distinct text, profile). A NamedTuple: cheap to make."""
 
     lines: tuple[tuple[str, ...], ...]  # each page's lines
     dwells: tuple[float, ...]  # each page's

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .normalize import tidy
 from .profile import SignProfile, encodes
@@ -80,9 +80,9 @@ def backslash_trail_chars(text: str, encoding: str, codec: str) -> list[str]:
 @cache
 def _encodable(codec: str) -> Callable[[str], bool]:
     """Whether a char encodes in `codec`, remembered per char (a failed encode raises,
-    which costs more than the look-up); bounded by the chars texts use."""
+    which costs more than the look-up)."""
 
-    @cache
+    @lru_cache(maxsize=65536)
     def fits(char: str) -> bool:
         return encodes(char, codec)
 
