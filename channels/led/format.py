@@ -187,13 +187,17 @@ class RotationFit:
 
     def same_as(self, other: RotationFit) -> bool:
         """Same bytes and same page facts: a board would see no difference."""
-        return other is self or (
-            other.body == self.body
-            and other.page_count == self.page_count
-            and other.facts == self.facts
-            and other.unencodable == self.unencodable
-            and other.warnings == self.warnings
-        )
+        if other is self:
+            return True
+        if other.body != self.body or other.page_count != self.page_count:
+            return False
+        mine, theirs = self._blocks, other._blocks
+        if mine and len(mine) == len(theirs):
+            # block by block: after a change most blocks are the same objects, so only
+            # the changed ones are compared page by page (an edit that leaves the LED
+            # text alone gives the same bytes, and thousands of facts to compare)
+            return all(a is b or a.same_as(b) for a, b in zip(mine, theirs, strict=True))
+        return other.facts == self.facts and other.unencodable == self.unencodable and other.warnings == self.warnings
 
 
 @dataclass
@@ -426,6 +430,8 @@ class LedChannel:
         # text fits, each block's (start, end), each block's fit)
         self._last: dict[tuple[str, str | None], tuple[tuple[LiveNotice, ...], tuple[TextFit, ...],
                                                       list[tuple[int, int]], list[RotationFit]]] = {}
+        # the last two fits compared and the answer (see _same)
+        self._compared: tuple[RotationFit, RotationFit, bool] | None = None
         # (profile json, id of a rotation's items tuple) -> (that tuple, its fit)
         self._by_items: dict[tuple[str, int], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
 
@@ -553,6 +559,16 @@ class LedChannel:
         self._last[(profile_key, place)] = (items, texts, spans, blocks)
         return join_fits(blocks) if blocks else assemble(())
 
+    def _same(self, old: RotationFit, new: RotationFit) -> bool:
+        """old.same_as(new), remembered for the last pair: every sign of a place asks it
+        about the same two fits in turn."""
+        last = self._compared
+        if last is not None and last[0] is old and last[1] is new:
+            return last[2]
+        same = old.same_as(new)
+        self._compared = (old, new, same)
+        return same
+
     def render(
         self, rotation: Rotation, target: Any, now: datetime, valid_until: datetime | None, previous: Snapshot | None
     ) -> Snapshot:
@@ -561,7 +577,7 @@ class LedChannel:
         fit = self.fit_rotation(rotation.items, profile, profile_key, getattr(target, "location", None))
         old: LedFeed | None = previous.extra if previous is not None else None
         if (old is not None and old.profile_key == profile_key and old.emergency == rotation.emergency
-                and old.fit.same_as(fit)):
+                and self._same(old.fit, fit)):
             version, generated_at, fit = old.version, old.generated_at, old.fit
         else:
             seq = next_seq(old, getattr(target, "last_version", None), now)

@@ -37,10 +37,10 @@ class Sign:
     last_version: str | None = None
 
 
-def notice(nid: int, revision: int = 1) -> Any:
-    text = TEXTS[(nid + revision) % len(TEXTS)]
+def notice(nid: int, revision: int = 1, text: str | None = None, index_no: str | None = None) -> Any:
+    text = TEXTS[(nid + revision) % len(TEXTS)] if text is None else text
     row = SimpleNamespace(
-        id=nid, index_no=f"007227429/2026-{nid:05d}", number=revision,
+        id=nid, index_no=index_no or f"007227429/2026-{nid:05d}", number=revision,
         content={"title": f"公告{nid}", "category": "news", "led_text": text or None, "body": text or "內容"},
         first_live_at=NOW - timedelta(days=1), live_since=NOW - timedelta(days=1, seconds=revision),
     )
@@ -99,3 +99,20 @@ def test_shared_ends_are_common_and_do_not_overlap(old: list[int], new: list[int
     assert head + tail <= min(len(a), len(b))
     assert a[:head] == b[:head] and a[len(a) - tail:] == b[len(b) - tail:]
     assert head == min(len(a), len(b)) or a[head] is not b[head]
+
+
+def test_same_bytes_keep_the_version_and_other_page_facts_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new revision with the same LED text keeps the sign's version (the blocks are
+    compared one by one); the same bytes under another index number do not."""
+    monkeypatch.setattr(led_format, "BLOCK", 5)
+    items = [notice(n) for n in range(1, 41)]
+    led, sign = LedChannel(), Sign("s1", "hall-hr", SignProfile())
+    first = led.render(Rotation(items=tuple(items), emergency=False), sign, NOW, None, None)
+    same_text = notice(17, 5, text=TEXTS[(17 + 1) % len(TEXTS)])
+    items[16] = same_text
+    second = led.render(Rotation(items=tuple(items), emergency=False), sign, NOW + timedelta(seconds=5), None, first)
+    assert second.version == first.version and second.body == first.body
+    renumbered = notice(17, 6, text=TEXTS[(17 + 1) % len(TEXTS)], index_no="007227429/2026-99999")
+    items[16] = renumbered
+    third = led.render(Rotation(items=tuple(items), emergency=False), sign, NOW + timedelta(seconds=9), None, second)
+    assert third.body == first.body and third.version != first.version
