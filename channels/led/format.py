@@ -430,8 +430,8 @@ class LedChannel:
         # text fits, each block's (start, end), each block's fit)
         self._last: dict[tuple[str, str | None], tuple[tuple[LiveNotice, ...], tuple[TextFit, ...],
                                                       list[tuple[int, int]], list[RotationFit]]] = {}
-        # the last two fits compared and the answer (see _same)
-        self._compared: tuple[RotationFit, RotationFit, bool] | None = None
+        # (id of a sign's last fit, id of its new fit) -> (those fits, the same?) (see _same)
+        self._compared: dict[tuple[int, int], tuple[RotationFit, RotationFit, bool]] = {}
         # (profile json, id of a rotation's items tuple) -> (that tuple, its fit)
         self._by_items: dict[tuple[str, int], tuple[tuple[LiveNotice, ...], RotationFit]] = {}
 
@@ -560,13 +560,16 @@ class LedChannel:
         return join_fits(blocks) if blocks else assemble(())
 
     def _same(self, old: RotationFit, new: RotationFit) -> bool:
-        """old.same_as(new), remembered for the last pair: every sign of a place asks it
-        about the same two fits in turn."""
-        last = self._compared
-        if last is not None and last[0] is old and last[1] is new:
-            return last[2]
+        """old.same_as(new), remembered: every sign of a place asks it about the same two
+        fits (the entry holds both, so their ids cannot be reused meanwhile)."""
+        key = (id(old), id(new))
+        found = self._compared.get(key)
+        if found is not None and found[0] is old and found[1] is new:
+            return found[2]
+        if len(self._compared) >= 64:
+            self._compared.clear()
         same = old.same_as(new)
-        self._compared = (old, new, same)
+        self._compared[key] = (old, new, same)
         return same
 
     def render(
