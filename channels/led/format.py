@@ -310,7 +310,8 @@ class TextFit(NamedTuple):
 
 # profile -> text -> its fit (a dict per profile: the keys are plain strings)
 _TEXT_FITS: dict[SignProfile, dict[str, TextFit]] = {}
-MAX_TEXT_FITS = 65536  # per profile; clearing is only a cost
+MAX_TEXT_FITS = 50_000  # per profile (a live set's texts); clearing is only a cost
+MAX_PROFILES = 16
 
 
 def text_fit(text: str, profile: SignProfile) -> TextFit:
@@ -328,7 +329,7 @@ def text_fit(text: str, profile: SignProfile) -> TextFit:
 def _text_fits(profile: SignProfile) -> dict[str, TextFit]:
     fits = _TEXT_FITS.get(profile)
     if fits is None:
-        if len(_TEXT_FITS) >= 64:
+        if len(_TEXT_FITS) >= MAX_PROFILES:
             _TEXT_FITS.clear()
         fits = _TEXT_FITS[profile] = {}
     return fits

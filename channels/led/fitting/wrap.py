@@ -17,7 +17,8 @@ NO_END = frozenset("（［｛「『【〔〖〘〚《〈‘“＄￥￡([{$£¥"
 _NOT_KINSOKU = re.compile("[^" + re.escape("".join(sorted(NO_START | NO_END))) + "]")
 # (signature, kinsoku chars in place, cols) -> the lines as (start, end, cells)
 _SPANS: dict[tuple[str, str, int], list[tuple[int, int, int]]] = {}
-_MAX_SPANS = 65536
+_MAX_SPANS = 16384
+_MAX_SHARED_LENGTH = 80  # chars: titles and short LED texts, where shapes repeat
 
 Unit = tuple[int, int, int, int, bool]
 Line = tuple[str, int]  # text, cells
@@ -31,12 +32,15 @@ def wrap_paragraph(text: str, sig: str, cols: int) -> list[Line]:
     # Where the lines break depends on the widths (the signature), on which chars are
     # kinsoku chars, and on cols only, so paragraphs that differ only in ordinary chars
     # (a number in a title, another phrase of the same shape) share one computation.
-    key = (sig, _NOT_KINSOKU.sub("_", text), cols)  # "_" is neither kind
-    spans = _SPANS.get(key)
-    if spans is None:
-        if len(_SPANS) >= _MAX_SPANS:
-            _SPANS.clear()
-        spans = _SPANS[key] = _fill(text, units(sig, cols), cols)
+    if len(text) > _MAX_SHARED_LENGTH:  # long paragraphs rarely share a shape
+        spans = _fill(text, units(sig, cols), cols)
+    else:
+        key = (sig, _NOT_KINSOKU.sub("_", text), cols)  # "_" is neither kind
+        spans = _SPANS.get(key)
+        if spans is None:
+            if len(_SPANS) >= _MAX_SPANS:
+                _SPANS.clear()
+            spans = _SPANS[key] = _fill(text, units(sig, cols), cols)
     return [(text[start:end], cells) for start, end, cells in spans]
 
 
