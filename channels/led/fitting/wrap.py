@@ -33,14 +33,13 @@ def wrap_paragraph(text: str, sig: str, cols: int) -> list[Line]:
     # kinsoku chars, and on cols only, so paragraphs that differ only in ordinary chars
     # (a number in a title, another phrase of the same shape) share one computation.
     if len(text) > _MAX_SHARED_LENGTH:  # long paragraphs rarely share a shape
-        spans = _fill(text, units(sig, cols), cols)
-    else:
-        key = (sig, _NOT_KINSOKU.sub("_", text), cols)  # "_" is neither kind
-        spans = _SPANS.get(key)
-        if spans is None:
-            if len(_SPANS) >= _MAX_SPANS:
-                _SPANS.clear()
-            spans = _SPANS[key] = _fill(text, units(sig, cols), cols)
+        return [(text[start:end], cells) for start, end, cells in _fill(text, units(sig, cols), cols)]
+    key = (sig, _NOT_KINSOKU.sub("_", text), cols)  # "_" is neither kind
+    spans = _SPANS.get(key)
+    if spans is None:
+        if len(_SPANS) >= _MAX_SPANS:
+            _SPANS.clear()
+        spans = _SPANS[key] = _fill(text, units(sig, cols), cols)
     return [(text[start:end], cells) for start, end, cells in spans]
 
 
