@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from heapq import heapify, heappop, heappush
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, Protocol
 
 import structlog
@@ -158,6 +158,7 @@ class _Place:
 
 ChangeListener = Callable[[], None]
 _ORDER = attrgetter("order")  # domain.rotation.order_key, without a Python call per notice
+_EDGE = itemgetter(0)
 
 
 class ContentQueue:
@@ -283,7 +284,8 @@ class ContentQueue:
             showing = [n for n in showing if n.content.priority != "emergency"]
             fresh.emergency_items, fresh.emergency_keys = emergencies, list(map(_ORDER, emergencies))
         fresh.items, fresh.keys = showing, list(map(_ORDER, showing))
-        fresh.edges = [(u, i) for i, u in fresh.until.items() if u is not None]
+        # (edge, id) for every notice with an edge: an instant is truthy, None is not
+        fresh.edges = list(filter(_EDGE, zip(until.values(), until.keys(), strict=True)))  # type: ignore[arg-type]
         heapify(fresh.edges)
         for name in _Place.__slots__:
             setattr(place, name, getattr(fresh, name))
