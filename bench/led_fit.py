@@ -25,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
+import channels.led.fitting.wrap as led_wrap  # noqa: E402
 from channels.led.fitting import SignProfile, crc16_arc, fit_text  # noqa: E402
 
 SIMPLIFIED = [
@@ -78,6 +79,7 @@ def bench_fit(chars: int, runs: int, conversion: str) -> None:
     profile = SignProfile(cols=16, rows=2, encoding="gb2312", convert=conversion)
     best = float("inf")
     for _ in range(runs):
+        led_wrap._SPANS.clear()  # no line breaks remembered from the run before
         start = time.perf_counter()
         result = fit_text(text, profile)
         best = min(best, time.perf_counter() - start)
@@ -142,6 +144,7 @@ def make_notice(i: int, rng: random.Random, revision: int = 1, led_text: str | N
 
 
 def bench_snapshots(notice_count: int, sign_count: int, runs: int) -> None:
+    import channels.led.format as led_format
     from channels.led.format import LedChannel
     from publisher.queue import ContentQueue
     from publisher.settings import load_settings
@@ -177,6 +180,9 @@ def bench_snapshots(notice_count: int, sign_count: int, runs: int) -> None:
     colds: list[tuple[float, float]] = []
     changes: list[tuple[float, float]] = []
     for run in range(runs):
+        # every run cold: the fits memoised per (text, profile) and the shared line breaks too
+        led_format._TEXT_FITS.clear()
+        led_wrap._SPANS.clear()
         queue = ContentQueue(settings)
         queue.channels["led"] = TimedLedChannel(settings.tz)
         queue.replace_all(notices)

@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from heapq import heapify, heappop, heappush
-from typing import Any, Protocol
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, Protocol
 
 import structlog
 
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation, order_key, ordered, targeted
-from publisher.domain.schedule import is_showing, next_boundary
+from publisher.domain.rotation import Rotation, ordered, targeted
+from publisher.domain.schedule import evaluate
 from publisher.settings import Settings
 
 log = structlog.get_logger("publisher.queue")
@@ -74,8 +75,9 @@ class Channel(Protocol):
     ) -> Snapshot: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Showing:
+class _Showing(NamedTuple):
+    # a NamedTuple: a cold start makes one per live notice, and a frozen dataclass's
+    # __init__ costs a Python-level setattr per field
     revision: int
     since: datetime
     showing: bool
@@ -155,6 +157,8 @@ class _Place:
 
 
 ChangeListener = Callable[[], None]
+_ORDER = attrgetter("order")  # domain.rotation.order_key, without a Python call per notice
+_EDGE = itemgetter(0)
 
 
 class ContentQueue:
@@ -233,9 +237,7 @@ class ContentQueue:
     def showing_at(self, notice: LiveNotice, at: datetime) -> tuple[bool, datetime | None]:
         """(shows, next boundary) at any instant, uncached; a notice that fails is hidden."""
         try:
-            schedule = notice.content.schedule
-            return (is_showing(schedule, at, self.tz, notice.first_live_at),
-                    next_boundary(schedule, at, self.tz, notice.first_live_at))
+            return evaluate(notice.content.schedule, at, self.tz, notice.first_live_at)
         except Exception as exc:  # one notice must never take a channel down
             self._failed(notice, exc)
             return False, None
@@ -266,19 +268,24 @@ class ContentQueue:
     def _evaluate_all(self, place: _Place, now: datetime) -> None:
         fresh = _Place(place.aimed)
         showing: list[LiveNotice] = []
-        for notice in place.aimed.values():
-            state = self._state(notice, now)
-            fresh.until[notice.id] = state.until
+        states, until, shown = self._showing, fresh.until, fresh.showing
+        for notice in place.aimed.values():  # thousands: the cache check of _state inlined
+            state = states.get(notice.id)
+            if (state is None or state.revision != notice.revision or now < state.since
+                    or (state.until is not None and now >= state.until)):
+                state = self._state(notice, now)
+            until[notice.id] = state.until
             if state.showing:
-                fresh.showing[notice.id] = notice
+                shown[notice.id] = notice
                 showing.append(notice)
-        showing.sort(key=order_key)
-        for notice in showing:
-            keys, items = ((fresh.emergency_keys, fresh.emergency_items) if notice.content.priority == "emergency"
-                           else (fresh.keys, fresh.items))
-            keys.append(notice.order)
-            items.append(notice)
-        fresh.edges = [(u, i) for i, u in fresh.until.items() if u is not None]
+        showing.sort(key=_ORDER)
+        emergencies = [n for n in showing if n.content.priority == "emergency"]
+        if emergencies:
+            showing = [n for n in showing if n.content.priority != "emergency"]
+            fresh.emergency_items, fresh.emergency_keys = emergencies, list(map(_ORDER, emergencies))
+        fresh.items, fresh.keys = showing, list(map(_ORDER, showing))
+        # (edge, id) for every notice with an edge: an instant is truthy, None is not
+        fresh.edges = list(filter(_EDGE, zip(until.values(), until.keys(), strict=True)))  # type: ignore[arg-type]
         heapify(fresh.edges)
         for name in _Place.__slots__:
             setattr(place, name, getattr(fresh, name))

@@ -59,14 +59,14 @@ def device(device_id: str, location: str) -> SimpleNamespace:
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How often the queue evaluates a schedule (the real functions, counted)."""
-    counted = {"is_showing": 0}
-    real = queue_module.is_showing
+    counted = {"evaluate": 0}
+    real = queue_module.evaluate
 
-    def is_showing(*args: Any) -> bool:
-        counted["is_showing"] += 1
+    def evaluate(*args: Any) -> tuple[bool, Any]:
+        counted["evaluate"] += 1  # one evaluation gives both "showing" and "until when"
         return real(*args)
 
-    monkeypatch.setattr(queue_module, "is_showing", is_showing)
+    monkeypatch.setattr(queue_module, "evaluate", evaluate)
     return counted
 
 
@@ -83,9 +83,9 @@ def test_each_notice_is_evaluated_once_for_every_location(content_queue, calls) 
     q.replace_all([notice(1), notice(2), notice(3, locations=["hall-si"])])
     for location in ("hall-hr", "hall-si", "hall-market", "hall-pro"):
         q.rotation("kiosk", location, NOW)
-    assert calls["is_showing"] == 3  # per notice, not per (notice, location)
+    assert calls["evaluate"] == 3  # per notice, not per (notice, location)
     q.rotation("kiosk", "hall-hr", NOW + timedelta(minutes=5))
-    assert calls["is_showing"] == 3  # nothing passed a boundary
+    assert calls["evaluate"] == 3  # nothing passed a boundary
 
 
 def test_one_change_re_evaluates_only_that_notice(content_queue, calls) -> None:
@@ -95,11 +95,11 @@ def test_one_change_re_evaluates_only_that_notice(content_queue, calls) -> None:
     before = q.rotation("kiosk", "hall-hr", NOW)
     q.put(2, notice(2, revision=2, title="改過"))
     after = q.rotation("kiosk", "hall-hr", NOW)
-    assert calls["is_showing"] == 4
+    assert calls["evaluate"] == 4
     assert after is not before and [n.content.title for n in after.items if n.id == 2] == ["改過"]
     q.put(3, None)  # withdrawn
     assert [n.id for n in q.rotation("kiosk", "hall-hr", NOW).items] == [1, 2]  # same start: lower id first
-    assert calls["is_showing"] == 4  # leaving needs no evaluation
+    assert calls["evaluate"] == 4  # leaving needs no evaluation
 
 
 def test_a_rotation_is_kept_until_its_boundary_then_recomputed(content_queue, calls) -> None:
@@ -110,10 +110,10 @@ def test_a_rotation_is_kept_until_its_boundary_then_recomputed(content_queue, ca
     assert [n.id for n in first.items] == [1]
     assert q.valid_until("kiosk", "hall-hr", NOW) == starts
     assert q.rotation("kiosk", "hall-hr", starts - timedelta(seconds=1)) is first
-    assert calls["is_showing"] == 2
+    assert calls["evaluate"] == 2
     later = q.rotation("kiosk", "hall-hr", starts)
     assert {n.id for n in later.items} == {1, 2}
-    assert calls["is_showing"] == 3  # only the notice whose boundary passed
+    assert calls["evaluate"] == 3  # only the notice whose boundary passed
 
 
 def test_a_clock_set_back_never_gets_a_later_answer(content_queue) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from channels.kiosk.attachments import kiosk_attachments
 from publisher.domain.items import rotation_item
 from publisher.domain.live import LiveNotice
-from publisher.domain.rotation import Rotation
+from publisher.domain.rotation import Rotation, shared_ends
 from publisher.queue import Snapshot
 
 
@@ -25,6 +25,11 @@ def item(notice: LiveNotice, tz: ZoneInfo, public_url: str | None = None) -> dic
 
 def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
     return value.astimezone(tz).isoformat() if value else None
+
+
+# what json.dumps(..., ensure_ascii=False, separators=(",", ":")) makes, without building
+# an encoder for every item (thousands on a cold start)
+_ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class ItemCache:
@@ -42,37 +47,41 @@ class ItemCache:
         if found is None:
             if len(self._items) > self._limit:
                 self._items.clear()
-            found = self._items[key] = json.dumps(self._to_dict(notice), ensure_ascii=False,
-                                                  separators=(",", ":")).encode()
+            found = self._items[key] = _ITEM_ENCODER.encode(self._to_dict(notice)).encode()
         return found
 
 
 class _Pieces:
-    """Each live notice's feed pieces (its identity in the version, its JSON item),
-    made once per notice object: a change makes one notice's pieces, and joining a
-    rotation of thousands is C-level look-ups, not a Python call per item."""
+    """Each live notice's feed pieces (its identity in the version, its JSON item after
+    a comma), made once per notice object: a change makes one notice's pieces, and
+    joining a rotation of thousands is C-level look-ups, not a Python call per item."""
 
     def __init__(self, item_json: ItemCache, limit: int = 50_000) -> None:
         self._item_json = item_json
         self._limit = limit
-        # id(notice) -> (notice, identity, item bytes); holding the notice keeps its id unique
-        self._entries: dict[int, tuple[LiveNotice, str, bytes]] = {}
+        # id(notice) -> (identity, b"," + item bytes), and id(notice) -> the notice: holding
+        # the notice keeps its id unique. Apart, so that each entry holds only a string and
+        # bytes, which the garbage collector stops tracking (a cold start makes thousands).
+        self._entries: dict[int, tuple[str, bytes]] = {}
+        self._held: dict[int, LiveNotice] = {}
 
-    def __call__(self, items: tuple[LiveNotice, ...]) -> list[tuple[LiveNotice, str, bytes]]:
+    def __call__(self, items: tuple[LiveNotice, ...]) -> list[tuple[str, bytes]]:
         entries = list(map(self._entries.get, map(id, items)))
         if not all(entries):
             if len(self._entries) > self._limit:
                 self._entries.clear()
+                self._held.clear()
             for at, notice in enumerate(items):
                 if entries[at] is None:
+                    self._held[id(notice)] = notice
                     entries[at] = self._entries[id(notice)] = (
-                        notice, f"{notice.id}.{notice.revision}.{notice.live_since.timestamp()}",
-                        self._item_json(notice))
+                        f"{notice.id}.{notice.revision}.{notice.live_since.timestamp()}",
+                        b"," + self._item_json(notice))
         return entries  # type: ignore[return-value]
 
 
-_IDENTITY = itemgetter(1)
-_ITEM = itemgetter(2)
+_IDENTITY = itemgetter(0)
+_ITEM = itemgetter(1)
 
 
 class KioskChannel:
@@ -97,15 +106,32 @@ class KioskChannel:
             # same object and edge give the same bytes (only generated_at would differ).
             return previous  # type: ignore[return-value]
         until = _iso(valid_until, self.tz)
-        pieces = self._pieces(rotation.items)
+        items = rotation.items
+        if seen is not None and len(seen) == 4:
+            # the previous rendering's pieces, but for the items that moved (one notice
+            # after a change): list slices, not a look-up per item
+            old_items, old_identities, old_chunks = seen[0].items, seen[2], seen[3]
+            kept_head, kept_tail = shared_ends(old_items, items)
+            moved = self._pieces(items[kept_head : len(items) - kept_tail])
+            rest = len(old_items) - kept_tail
+            identities = [*old_identities[:kept_head], *map(_IDENTITY, moved), *old_identities[rest:]]
+            chunks = [*old_chunks[:kept_head], *map(_ITEM, moved), *old_chunks[rest:]]
+        else:
+            pieces = self._pieces(items)
+            identities, chunks = list(map(_IDENTITY, pieces)), list(map(_ITEM, pieces))
         # The version names the content without hashing all of it: each item is fixed
         # by (notice, revision, the instant that revision was approved). It leaves out
         # generated_at, so an unchanged feed keeps its ETag across recomputations.
-        identity = ",".join(map(_IDENTITY, pieces))
+        identity = ",".join(identities)
         digest = hashlib.sha256(f"{identity}|{rotation.emergency}|{until}".encode()).hexdigest()[:20]
         head = json.dumps({"version": digest, "generated_at": now.astimezone(self.tz).isoformat(),
                            "valid_until": until, "emergency": rotation.emergency}, separators=(",", ":"))
-        body = b"".join([head[:-1].encode(), b',"rotation":[', b",".join(map(_ITEM, pieces)), b"]}"])
+        # one join straight into the body (a feed is megabytes: no intermediate copy);
+        # every item carries its leading comma, the first one's is left out
+        parts = [head[:-1].encode() + b',"rotation":[', *chunks, b"]}"]
+        if chunks:
+            parts[1] = parts[1][1:]
+        body = b"".join(parts)
         return Snapshot(
             body=body,
             version=digest,
@@ -113,5 +139,6 @@ class KioskChannel:
             generated_at=now,
             valid_until=valid_until,
             data_revision=0,
-            extra=(rotation, valid_until),
+            # what the next rendering of this location starts from
+            extra=(rotation, valid_until, identities, chunks),
         )

@@ -7,8 +7,10 @@ emergencies rotate there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import is_not
 
 from publisher.domain.live import LiveNotice
 
@@ -38,3 +40,13 @@ def ordered(showing: Iterable[LiveNotice]) -> Rotation:
     showing = list(showing)
     emergencies = [n for n in showing if n.content.priority == "emergency"]
     return Rotation(items=tuple(sorted(emergencies or showing, key=order_key)), emergency=bool(emergencies))
+
+
+def shared_ends(old: Sequence[object], new: Sequence[object]) -> tuple[int, int]:
+    """(head, tail): how many leading and how many trailing items `new` has in common with
+    `old` (the same objects), not overlapping; a change to a rotation of thousands keeps
+    most of both, so a channel re-renders only new[head:len(new) - tail]. C-level scans."""
+    shorter = min(len(old), len(new))
+    head = next(compress(count(), map(is_not, old, new)), shorter)
+    tail = next(compress(count(), map(is_not, reversed(old), reversed(new))), shorter)
+    return head, min(tail, shorter - head)

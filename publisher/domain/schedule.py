@@ -51,6 +51,7 @@ __all__ = [
     "Schedule",
     "WEEKDAYS",
     "describe",
+    "evaluate",
     "has_ended",
     "has_started",
     "is_showing",
@@ -277,6 +278,22 @@ def is_showing(schedule: Schedule, at: datetime, tz: ZoneInfo, live_since: datet
 def _daily_edge(windows: list[DailyWindow], after: datetime, tz: ZoneInfo) -> datetime | None:
     """The first instant after ``after`` at which the local clock reaches a window edge,
     or jumps (a UTC-offset change), whichever is earlier."""
+    # Many notices share their windows (office hours), and the queue evaluates them all
+    # at one instant: the edge is a pure function of the windows' values and the instant.
+    key = (tuple((tuple(w.days), w.from_, w.to) for w in windows), after, tz)
+    found = _DAILY_EDGES.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        if len(_DAILY_EDGES) >= 1024:
+            _DAILY_EDGES.clear()
+        found = _DAILY_EDGES[key] = _find_daily_edge(windows, after, tz)
+    return found  # type: ignore[return-value]
+
+
+_DAILY_EDGES: dict[tuple[object, ...], datetime | None] = {}
+_UNKNOWN = object()
+
+
+def _find_daily_edge(windows: list[DailyWindow], after: datetime, tz: ZoneInfo) -> datetime | None:
     today = rules.wall(after, tz).date()
     best: datetime | None = None
     for k in range(-1, 9):
@@ -335,6 +352,38 @@ def next_boundary(schedule: Schedule, after: datetime, tz: ZoneInfo, live_since:
                 return min(edges + [edge])
             edges.append(edge)
     return min(edges, default=None)
+
+
+def evaluate(schedule: Schedule, at: datetime, tz: ZoneInfo, live_since: datetime) -> tuple[bool, datetime | None]:
+    """(:func:`is_showing`, :func:`next_boundary`) at ``at``, with the shared work (the
+    recurrence's occurrence around ``at``, the local clock) done once: what the content
+    queue asks of every notice."""
+    at, live_since = _utc("at", at), _utc("live_since", live_since)
+    start = _start(schedule, live_since)
+    if start > at:
+        return False, start
+    end = schedule.end
+    if end is not None and at >= end:
+        return False, None
+    edges = [_utc("end", end)] if end is not None else []
+    if schedule.recurrence is not None:
+        occ = _first_ending_after(schedule, at, tz, live_since)
+        if occ is None:  # no occurrence running or to come: hidden for good
+            return False, None
+        occ_start = rules.to_utc(occ, tz)
+        if occ_start > at:  # between occurrences: hidden until the next one starts
+            return False, min(edges + [occ_start])
+        edges.append(_occurrence_end(occ, schedule.recurrence, tz))
+    if schedule.daily:
+        local = rules.wall(at, tz)
+        inside = any(window.contains(local) for window in schedule.daily)
+        edge = _daily_edge(schedule.daily, at, tz)
+        if edge is not None:
+            if not inside:
+                return False, min(edges + [edge])
+            edges.append(edge)
+        return inside, min(edges, default=None)
+    return True, min(edges, default=None)
 
 
 def check_evaluates(schedule: Schedule, tz: ZoneInfo, live_since: datetime, now: datetime) -> None:

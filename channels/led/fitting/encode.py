@@ -1,7 +1,9 @@
 """R3 codec pre-map and R4 encode check: what the sign's encoding cannot carry."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from .normalize import tidy
 from .profile import SignProfile, encodes
@@ -48,7 +50,8 @@ def check_encodable(text: str, profile: SignProfile) -> tuple[str, list[Unencoda
         return text, []  # the common case costs one encode
     except UnicodeEncodeError:
         pass
-    bad = sorted((c for c in set(text) if not encodes(c, codec)), key=text.index)
+    fits = _encodable(codec)
+    bad = sorted((c for c in set(text) if not fits(c)), key=text.index)
     report = [Unencodable(c, f"U+{ord(c):04X}", text.count(c)) for c in bad]
     stand_in = "" if profile.unencodable == "drop" else profile.replacement
     # a regex class replaces in one C pass; translate does a dict lookup per char
@@ -68,5 +71,19 @@ def backslash_trail_chars(text: str, encoding: str, codec: str) -> list[str]:
     """Chars whose code has a 0x5C trail byte, which some controllers read as an escape."""
     if encoding not in _BACKSLASH_TRAIL:
         return []
+    if b"\\" not in text.encode(codec):  # no 0x5C byte at all: no such char (the usual case)
+        return []
     found = [c for c in set(text) if c > "\x7f" and b"\\" in c.encode(codec)]
     return sorted(found, key=text.index)
+
+
+@cache
+def _encodable(codec: str) -> Callable[[str], bool]:
+    """Whether a char encodes in `codec`, remembered per char (a failed encode raises,
+    which costs more than the look-up)."""
+
+    @lru_cache(maxsize=65536)
+    def fits(char: str) -> bool:
+        return encodes(char, codec)
+
+    return fits

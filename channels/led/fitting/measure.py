@@ -5,6 +5,7 @@ Besides `cell_width`, `signature` maps a text to one letter per char (" " space,
 units with one regex instead of a Python loop over chars.
 """
 
+import re
 from functools import cache
 
 import wcwidth
@@ -14,6 +15,9 @@ from .profile import SignProfile
 _LETTERS = {0: "z", 1: "a", 2: "W"}
 _ASCII = {ord(c): "a" for c in map(chr, range(0x21, 0x7F))}
 _ASCII.update({0x20: " ", 0x0A: "\n", 0x0C: "\x0c"})
+# A char the table does not map yet stays itself after translate; every char the table
+# maps becomes one of these (and "a", "W", "z" themselves map to "a").
+_UNKNOWN = re.compile("[^ aWz\n\x0c]")
 
 
 def cell_width(char: str, profile: SignProfile) -> int:
@@ -27,6 +31,9 @@ def cells(text: str, profile: SignProfile) -> int:
 
 def signature(text: str, profile: SignProfile) -> str:
     table = _table(profile.codec, profile.width_model, profile.ambiguous_width)
+    sig = text.translate(table)
+    if _UNKNOWN.search(sig) is None:  # every char already in the table (the usual case)
+        return sig
     for char in set(text):
         if ord(char) in table:
             continue

@@ -43,8 +43,12 @@ EMERGENCY_LIMIT = 125
 
 
 def page_bytes(page: Page, profile: SignProfile) -> bytes:
-    # rstrip: no trailing spaces even for a Page built by hand
-    return b"".join(line.rstrip(" ").encode(profile.codec) + CRLF for line in page.lines)
+    # rstrip: no trailing spaces even for a Page built by hand; one encode for the page
+    # (every profile encoding is stateless: the bytes of a join are the join of the bytes)
+    lines = page.lines
+    if not lines:
+        return b""
+    return ("\r\n".join([line.rstrip(" ") for line in lines]) + "\r\n").encode(profile.codec)
 
 
 def feed_txt(pages: Sequence[Page], profile: SignProfile) -> bytes:
@@ -124,17 +128,26 @@ def _shift(crc: int, length: int) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _shift_by(length: int) -> tuple[list[int], list[int]]:
-    """Tables (low, high) for a run through `length` zero bytes: feed parts come in a
-    few hundred lengths, so each combine becomes two look-ups."""
-    basis = [_shift(1 << bit, length) for bit in range(16)]
-    low = [0] * 256
-    high = [0] * 256
-    for x in range(1, 256):
-        lowest = (x & -x).bit_length() - 1
-        low[x] = low[x & (x - 1)] ^ basis[lowest]
-        high[x] = high[x & (x - 1)] ^ basis[lowest + 8]
-    return low, high
+def _shift_by(length: int) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Four tables, one per 4-bit nibble of the register, for a run through `length`
+    zero bytes: feed parts come in a few hundred lengths, so each combine becomes four
+    look-ups. Nibbles (4 x 16 entries) rather than bytes (2 x 256): a table is built for
+    every new length (each block of a rotation has its own), so building must be cheap."""
+    basis = [1 << bit for bit in range(16)]
+    k = 0
+    while length:  # all 16 unit registers through the zero bytes at once
+        if length & 1:
+            low, high = _SHIFT[k]
+            basis = [low[v & 0xFF] ^ high[v >> 8] for v in basis]
+        length >>= 1
+        k += 1
+    tables = []
+    for nibble in range(4):
+        table = [0] * 16
+        for x in range(1, 16):
+            table[x] = table[x & (x - 1)] ^ basis[4 * nibble + (x & -x).bit_length() - 1]
+        tables.append(table)
+    return tables[0], tables[1], tables[2], tables[3]
 
 
 def crc16_arc_combine(crc_a: int, crc_b: int, length_b: int) -> int:
@@ -143,8 +156,8 @@ def crc16_arc_combine(crc_a: int, crc_b: int, length_b: int) -> int:
     CRC-16/ARC has init 0 and no final xor, so it is linear: the CRC of a + b is the
     register of a run on through len(b) zero bytes, XOR the CRC of b.
     """
-    low, high = _shift_by(length_b)
-    return low[crc_a & 0xFF] ^ high[crc_a >> 8] ^ crc_b
+    t0, t1, t2, t3 = _shift_by(length_b)
+    return t0[crc_a & 0xF] ^ t1[crc_a >> 4 & 0xF] ^ t2[crc_a >> 8 & 0xF] ^ t3[crc_a >> 12] ^ crc_b
 
 
 def version_string(seq: int, body: bytes) -> str:

@@ -12,6 +12,14 @@ import re
 NO_START = frozenset("、。，．：；？！）」』】〕〗〙〛》〉］｝～％’”…‥‧・―—︰﹐﹑﹒﹔﹕﹖﹗｡､℃°‰!%),.:;?]}")
 NO_END = frozenset("（［｛「『【〔〖〘〚《〈‘“＄￥￡([{$£¥")
 
+# every char that is neither, as one class: _fill reads a char only to ask whether it is in
+# NO_START or NO_END
+_NOT_KINSOKU = re.compile("[^" + re.escape("".join(sorted(NO_START | NO_END))) + "]")
+# (signature, kinsoku chars in place, cols) -> the lines as (start, end, cells)
+_SPANS: dict[tuple[str, str, int], list[tuple[int, int, int]]] = {}
+_MAX_SPANS = 16384
+_MAX_SHARED_LENGTH = 80  # chars: titles and short LED texts, where shapes repeat
+
 Unit = tuple[int, int, int, int, bool]
 Line = tuple[str, int]  # text, cells
 
@@ -21,7 +29,18 @@ _UNIT_PLAIN = re.compile(r" |a+|W+")
 
 
 def wrap_paragraph(text: str, sig: str, cols: int) -> list[Line]:
-    return [(text[start:end], cells) for start, end, cells in _fill(text, units(sig, cols), cols)]
+    # Where the lines break depends on the widths (the signature), on which chars are
+    # kinsoku chars, and on cols only, so paragraphs that differ only in ordinary chars
+    # (a number in a title, another phrase of the same shape) share one computation.
+    if len(text) > _MAX_SHARED_LENGTH:  # long paragraphs rarely share a shape
+        return [(text[start:end], cells) for start, end, cells in _fill(text, units(sig, cols), cols)]
+    key = (sig, _NOT_KINSOKU.sub("_", text), cols)  # "_" is neither kind
+    spans = _SPANS.get(key)
+    if spans is None:
+        if len(_SPANS) >= _MAX_SPANS:
+            _SPANS.clear()
+        spans = _SPANS[key] = _fill(text, units(sig, cols), cols)
+    return [(text[start:end], cells) for start, end, cells in spans]
 
 
 def units(sig: str, cols: int) -> list[Unit]:

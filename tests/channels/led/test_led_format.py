@@ -166,7 +166,7 @@ def test_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     previous = None
     for i in range(1, 30):
         previous = channel.render(rotation(notice(i, f"第{i}則")), sign, NOW, None, previous)
-    assert len(channel._notices) <= 10 and len(channel._rotations) <= 3
+    assert all(len(fits) <= 10 for fits, _ in channel._objects.values()) and len(channel._rotations) <= 3
     assert previous is not None and previous.body == "第29□\r\n".encode("gb2312")  # 則 is not in GB2312
 
 
