@@ -1,6 +1,5 @@
 """R3 codec pre-map and R4 encode check: what the sign's encoding cannot carry."""
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -54,9 +53,9 @@ def check_encodable(text: str, profile: SignProfile) -> tuple[str, list[Unencoda
     bad = sorted((c for c in set(text) if not fits(c)), key=text.index)
     report = [Unencodable(c, f"U+{ord(c):04X}", text.count(c)) for c in bad]
     stand_in = "" if profile.unencodable == "drop" else profile.replacement
-    # a regex class replaces in one C pass; translate does a dict lookup per char
-    pattern = "[" + "".join(map(re.escape, bad)) + "]"
-    text = re.sub(pattern, stand_in.replace("\\", r"\\"), text)  # a backslash is special in a repl string
+    # translate, not a regex class: texts differ in which chars fail, and compiling a
+    # pattern per text (re's cache holds 512) cost more than the fit itself
+    text = text.translate(dict.fromkeys(map(ord, bad), stand_in))
     if profile.unencodable == "drop":
         text = tidy(text)  # a dropped char can leave double spaces or an empty paragraph
     return text, report
