@@ -16,7 +16,6 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
 import structlog
 
 log = structlog.get_logger("publisher.cluster.announce")
@@ -91,6 +90,8 @@ class ChangeListener:
             await asyncio.sleep(delay)
 
     async def _listen_once(self) -> None:
+        import asyncpg  # only on PostgreSQL: a SQLite start does not pay its import (~50 ms)
+
         conn = await asyncpg.connect(self.dsn, timeout=CONNECT_TIMEOUT_S)
         lost = asyncio.Event()
 

@@ -25,7 +25,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import asyncpg
 import structlog
 from aiohttp import web
 
@@ -119,6 +118,8 @@ class Leadership:
 
     async def _hold_or_wait(self) -> None:
         assert self.dsn is not None
+        import asyncpg  # only on PostgreSQL: a SQLite start does not pay its import (~50 ms)
+
         conn = await asyncpg.connect(self.dsn, timeout=CONNECT_TIMEOUT_S)
         try:
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY):
