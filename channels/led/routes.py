@@ -32,7 +32,7 @@ from aiohttp import web
 from channels.led.fitting import current_page
 from channels.led.format import EPOCH, LedChannel, LedFeed
 from channels.led.preview import setup_preview
-from channels.serve import device_for, device_poll, polled, serve
+from channels.serve import device_for, device_poll, polled, prepared, serve
 from publisher import keys
 from publisher.errors import ApiError
 from publisher.queue import Snapshot
@@ -43,9 +43,12 @@ BASE = "/led/v1/signs/{sign_id}/"
 
 
 async def _sign(request: web.Request) -> tuple[Device, datetime]:
-    """The sign and the one instant this request is answered for."""
+    """The sign and the one instant this request is answered for; a sign's first fit
+    is done here in slices (channels.serve.prepared), not in one stall."""
     now = request.app[keys.CLOCK]()
-    return await device_for(request, "led", "sign_id", now), now
+    device = await device_for(request, "led", "sign_id", now)
+    await prepared(request, "led", device, now)
+    return device, now
 
 
 async def _snapshot(request: web.Request) -> tuple[Snapshot, LedFeed, datetime]:

@@ -311,3 +311,48 @@ async def test_sign_declared_in_config(aiohttp_client, database_url, tmp_path, c
     bad = make_settings(database_url, tmp_path, device=[{**declared, "profile": {"encoding": "latin-1"}}])
     with pytest.raises(ConfigError, match=r"device\.0\.profile\.encoding"):
         await aiohttp_client(create_app(bad, clock=clock, run_scheduler=False))
+
+
+async def test_a_signs_first_fit_lets_other_requests_run(client, staff, monkeypatch) -> None:
+    """A sign's first poll fits its whole rotation; that work yields to the event loop
+    between slices (channels.serve.prepared) instead of holding it in one stall."""
+    import asyncio
+
+    import channels.serve
+    from publisher import keys
+
+    for i in range(12):
+        await publish(client, staff, led_text=f"第{i}號公告，請留意")
+    token = await add_sign(client, staff, "s1")
+    monkeypatch.setattr(channels.serve, "FIRST_RENDER_SLICE_S", 0.0)  # yield after every notice
+    channel = client.app[keys.QUEUE].channels["led"]
+    ticks: list[int] = []  # turns another task got while the sign's rotation was being fitted
+    seen_at_steps: list[int] = []
+    original = channel.prepare
+
+    def watched(rotation, target):
+        for step in original(rotation, target):
+            seen_at_steps.append(len(ticks))
+            yield step
+
+    monkeypatch.setattr(channel, "prepare", watched)
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(1)
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(ticker())
+    try:
+        resp = await fetch(client, "s1", token)
+        assert resp.status == 200
+        assert resp.headers["X-LED-Pages"] == "12"
+    finally:
+        other.cancel()
+    assert len(seen_at_steps) == 12
+    # the other task ran between every two steps of the fit
+    assert all(b > a for a, b in zip(seen_at_steps, seen_at_steps[1:], strict=False))
+    # the sign's next poll has its snapshot: nothing is fitted again
+    seen_at_steps.clear()
+    assert (await fetch(client, "s1", token)).status == 200
+    assert seen_at_steps == []
