@@ -34,21 +34,27 @@ def _html(markdown: str) -> str:
     return html
 
 
-def render_body(markdown: str) -> str:
-    """Markdown -> safe HTML fragment."""
-    html = _html(markdown)
-    return nh3.clean(
-        html,
+@lru_cache(maxsize=1)
+def _cleaners() -> tuple[nh3.Cleaner, nh3.Cleaner]:
+    """(safe HTML, plain text): built once; nh3.clean builds its cleaner on every call,
+    ~18 us a notice when thousands are loaded."""
+    safe = nh3.Cleaner(
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
+    return safe, nh3.Cleaner(tags=set())
+
+
+def render_body(markdown: str) -> str:
+    """Markdown -> safe HTML fragment."""
+    return _cleaners()[0].clean(_html(markdown))
 
 
 def plain_text(markdown: str, limit: int | None = None) -> str:
     """Body as plain text, for search and for summaries that were left empty."""
-    text = unescape(nh3.clean(_html(markdown), tags=set()))
+    text = unescape(_cleaners()[1].clean(_html(markdown)))
     text = " ".join(text.split())
     if limit is not None and len(text) > limit:
         return text[: limit - 1] + "…"
