@@ -16,6 +16,8 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
+from collections import Counter
 from collections.abc import AsyncIterable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -42,10 +44,13 @@ class BlobNotFound(Exception):
 
 @dataclass(frozen=True)
 class StoredBlob:
+    """A blob just put. It is *held* until `release`: while any upload of the same bytes
+    holds it, `delete_unheld` leaves it alone, so a refused upload cannot delete the
+    blob a concurrent upload of the same content is about to reference."""
+
     sha256: str
     size: int
-    # False when the same content was already there: the caller must not delete it on
-    # refusal, since another attachment may use it.
+    # False when the same content was already there.
     created: bool
 
 
@@ -68,6 +73,10 @@ class BlobStorage(Protocol):
     def read_range(self, sha256: str, start: int, length: int) -> bytes: ...
 
     def delete(self, sha256: str) -> bool: ...
+
+    def release(self, sha256: str) -> None: ...
+
+    def delete_unheld(self, sha256: str) -> bool: ...
 
     def put_derived(self, sha256: str, variant: str, data: bytes) -> None: ...
 
@@ -124,6 +133,10 @@ class FileStorage:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._tmp = self.root / "tmp"
+        # sha256 -> uploads of it not yet released; the lock makes "is it there / hold
+        # it" in _commit and "is it held / delete it" in delete_unheld one step each
+        self._holds: Counter[str] = Counter()
+        self._lock = threading.Lock()
 
     def _path(self, sha256: str) -> Path:
         check_sha256(sha256)
@@ -177,15 +190,33 @@ class FileStorage:
         writer.file.close()
         sha256 = writer.hash.hexdigest()
         final = self._path(sha256)
-        if final.exists():
-            # same content already stored: idempotent, keep the first copy
-            writer.path.unlink(missing_ok=True)
-            return StoredBlob(sha256, writer.size, created=False)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(writer.path, 0o644)
-        # rename is atomic on one file system: a reader sees the whole file or none
-        os.replace(writer.path, final)
+        with self._lock:
+            self._holds[sha256] += 1
+            if final.exists():
+                # same content already stored: idempotent, keep the first copy
+                writer.path.unlink(missing_ok=True)
+                return StoredBlob(sha256, writer.size, created=False)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(writer.path, 0o644)
+            # rename is atomic on one file system: a reader sees the whole file or none
+            os.replace(writer.path, final)
         return StoredBlob(sha256, writer.size, created=True)
+
+    def release(self, sha256: str) -> None:
+        """The upload that put this blob is done with it (its row is written, or it was
+        refused)."""
+        with self._lock:
+            self._holds[sha256] -= 1
+            if self._holds[sha256] <= 0:
+                del self._holds[sha256]
+
+    def delete_unheld(self, sha256: str) -> bool:
+        """`delete`, unless an upload of the same bytes still holds the blob (one of
+        this process; instances sharing a folder do not see each other's holds)."""
+        with self._lock:
+            if self._holds.get(sha256, 0) > 0:
+                return False
+            return self.delete(sha256)
 
     def exists(self, sha256: str) -> bool:
         try:

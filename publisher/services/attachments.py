@@ -97,8 +97,10 @@ class AttachmentService:
                     filename=name, created_by=who.id, created_at=now)))
                 await records.link(conn, rev_id, attachment_id)
         except BaseException:
+            self.storage.release(stored.sha256)
             await self._discard(stored)
             raise
+        self.storage.release(stored.sha256)
         log.info("attachment added", notice=notice_id, revision=number, attachment=attachment_id,
                  size=stored.size, type=kind.content_type, by=who.username)
         self._prepare_thumbnail(stored.sha256, kind)
@@ -113,13 +115,14 @@ class AttachmentService:
                 raise unsupported(str(exc)) from None
 
     async def _discard(self, stored: StoredBlob) -> None:
-        """A refused upload leaves nothing, unless the same bytes belong to another attachment."""
-        if not stored.created:
-            return
+        """A refused upload leaves nothing, unless the same bytes belong to another
+        attachment or another upload of them is under way (it holds the blob until its
+        row is written: see StoredBlob). The last of several refused uploads of the same
+        bytes removes the file."""
         async with self.db.read() as conn:
             used = await records.sha256_in_use(conn, stored.sha256)
         if not used:
-            await self._run(self.storage.delete, stored.sha256)
+            await self._run(self.storage.delete_unheld, stored.sha256)
 
     def _prepare_thumbnail(self, sha256: str, kind: FileKind) -> None:
         """Render the thumbnail now, in the pool, so the portal's first view finds it cached."""

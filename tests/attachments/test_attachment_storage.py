@@ -153,3 +153,24 @@ def test_derived_variant_names_cannot_escape(storage: FileStorage) -> None:
     blob = storage.put(b"x")
     with pytest.raises(ValueError):
         storage.put_derived(blob.sha256, "../../evil", b"x")
+
+
+def test_a_refused_upload_cannot_delete_what_a_concurrent_upload_of_the_same_bytes_holds(
+    storage: FileStorage,
+) -> None:
+    """Upload A stores new bytes, upload B of the same bytes finds them there; A is then
+    refused and discards. The blob must survive for B, whose row comes next; once B is
+    done too, a discard removes it."""
+    first = storage.put(b"the same scanned notice")  # A: created, held
+    second = storage.put(b"the same scanned notice")  # B: found there, held
+    assert first.created and not second.created
+    storage.release(first.sha256)  # A refused: done with it, then discards
+    assert storage.delete_unheld(first.sha256) is False
+    assert storage.exists(first.sha256)  # B can still reference it
+    storage.release(second.sha256)  # B refused too: the last one out removes it
+    assert storage.delete_unheld(second.sha256) is True
+    assert not storage.exists(second.sha256)
+    # releasing leaves no count behind: a new upload of the bytes starts from nothing
+    again = storage.put(b"the same scanned notice")
+    storage.release(again.sha256)
+    assert storage.delete_unheld(again.sha256) is True
