@@ -56,9 +56,7 @@ class ChangeListener:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)
             self._task = None
 
     def backend_pid(self) -> int | None:
@@ -137,3 +135,15 @@ class ChangeListener:
             except Exception:  # a batch that cannot be applied: heal with a full resync
                 log.exception("applying changes from other instances failed; resynchronising")
                 await self.resync()
+
+
+async def stop_task(task: asyncio.Task[Any]) -> None:
+    """Cancel `task` and wait until it has ended. Cancelled again until it has: on Python
+    3.11, asyncio.wait_for returns its inner result and swallows a cancellation that
+    arrives just as the awaited thing completes (CPython gh-86296), and a loop like the
+    listener's would then run on, with the app's shutdown waiting for it forever."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("background task ended with an error", task=task.get_name(), error=repr(task.exception())[:300])

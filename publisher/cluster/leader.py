@@ -29,6 +29,7 @@ import structlog
 from aiohttp import web
 
 from publisher import keys
+from publisher.cluster.announce import stop_task
 
 log = structlog.get_logger("publisher.cluster.leader")
 
@@ -78,9 +79,7 @@ class Leadership:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)
             self._task = None
         self._step_down()
 
