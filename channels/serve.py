@@ -61,16 +61,11 @@ async def prepared(request: web.Request, channel: str, device: Device, now: date
 
     A sign polling right after a start (before the warming pass reached it) would fit
     its whole rotation for its profile inside the request, holding the loop for
-    ~0.1 s per profile with 10,000 notices. A channel with `prepare` (LED) steps through
-    that work here, yielding to the loop every FIRST_RENDER_SLICE_S; the snapshot that
-    follows renders from what it fitted. Nothing to do once the device has a snapshot.
+    ~0.1 s per profile with 10,000 notices. Its steps (ContentQueue.first_render) are
+    taken here, yielding to the loop every FIRST_RENDER_SLICE_S.
     """
-    queue = request.app[keys.QUEUE]
-    prepare = getattr(queue.channels.get(channel), "prepare", None)
-    if prepare is None or queue.cached(channel, device.id) is not None:
-        return
     ends = perf_counter() + FIRST_RENDER_SLICE_S
-    for _ in prepare(queue.rotation(channel, device.location, now), device):
+    for _ in request.app[keys.QUEUE].first_render(channel, device, now):
         if perf_counter() >= ends:
             await asyncio.sleep(0)
             ends = perf_counter() + FIRST_RENDER_SLICE_S

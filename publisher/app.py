@@ -105,11 +105,7 @@ def setup_warming(app: web.Application) -> Callable[[web.Application], Awaitable
             channel = channels.channel_of(device.kind)
             if device.revoked or channel not in queue.channels:
                 continue
-            prepare = getattr(queue.channels[channel], "prepare", None)
-            if prepare is not None and queue.cached(channel, device.id) is None:
-                # A device's first rendering (a cold sign fits thousands of notices): in
-                # small steps the channel yields between, not in one long stall.
-                yield from prepare(queue.rotation(channel, device.location, clock()), device)
+            yield from queue.first_render(channel, device, clock())
             queue.snapshot(channel, device, clock())
             yield
 

@@ -16,7 +16,7 @@ Three caches keep a change cheap when there are thousands of notices and devices
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from heapq import heapify, heappop, heappush
@@ -360,6 +360,16 @@ class ContentQueue:
 
     def cached(self, channel_name: str, target_id: str) -> Snapshot | None:
         return self._snapshots.get((channel_name, target_id))
+
+    def first_render(self, channel_name: str, target: Target, now: datetime) -> Iterator[None]:
+        """The heavy part of a device's first snapshot, in steps (nothing once it has one,
+        or for a channel without `prepare`): a cold sign fits thousands of notices. The
+        warming pass and a device's own first poll step through it, yielding to the
+        event loop between slices; the snapshot that follows renders from what it did."""
+        prepare = getattr(self.channels.get(channel_name), "prepare", None)
+        if prepare is None or self.cached(channel_name, target.id) is not None:
+            return
+        yield from prepare(self.rotation(channel_name, target.location, now), target)
 
     def forget(self, target_id: str) -> None:
         for key in [k for k in self._snapshots if k[1] == target_id]:

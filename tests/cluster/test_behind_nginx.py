@@ -7,7 +7,6 @@ the portal, and the client address the service records. Slow, PostgreSQL only.""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import ssl
 import subprocess
@@ -18,6 +17,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from cluster_support import next_feed_event as feed_event
 from cluster_support import postgres_url
 from conftest import _clean_postgres
 from serve_support import PASSWORD, ROOT, Server, clean_env, cli, device_token
@@ -33,17 +33,6 @@ def make_certificate(folder: Path) -> tuple[Path, Path, Path]:
     subprocess.run(["bash", str(ROOT / "deploy" / "make-hall-ca"), str(folder), "localhost", "127.0.0.1"],
                    check=True, capture_output=True)
     return folder / "ca.crt", folder / "server.crt", folder / "server.key"
-
-
-async def feed_event(resp: aiohttp.ClientResponse, within: float) -> dict[str, Any]:
-    data = None
-    async with asyncio.timeout(within):
-        while True:
-            line = (await resp.content.readline()).decode().rstrip("\n")
-            if line.startswith("data: "):
-                data = json.loads(line[6:])
-            elif line == "" and data is not None:
-                return data
 
 
 async def sign_in(web: aiohttp.ClientSession, base: str, name: str) -> dict[str, str]:
