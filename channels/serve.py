@@ -7,11 +7,12 @@ from bisect import bisect_left
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from time import perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiohttp import web
 from multidict import CIMultiDict
 
+from channels import ready
 from publisher import keys
 from publisher.auth.identity import bearer
 from publisher.http.instrument import instrument
@@ -117,7 +118,7 @@ def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitabl
     ask for something else, like the kiosk's ?lang=, sends those polls to `handler`).
     """
     slow: Callable[[web.Request], Awaitable[web.StreamResponse]] = instrument(handler, route)
-    answer = respond or _Plain()
+    answer = respond or SnapshotAnswer()
     bound: list[Any] = []
 
     def bind(app: web.Application) -> list[Any]:
@@ -155,26 +156,50 @@ def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitabl
     return poll
 
 
-class _Plain:
-    """`serve` for a snapshot's own bytes, with the headers of its 200 and 304 made once
-    per snapshot (not a dictionary, an f-string and a header merge on every poll)."""
+class SnapshotAnswer:
+    """`serve` for a snapshot's bytes (by default its own body and content type; `body_of`
+    picks another of its bodies), with what its 200 and 304 take made once per snapshot,
+    not on every poll: the header multidicts and, for a request a ReadyAnswer can take
+    (channels.ready), the status line and headers as bytes."""
 
     LIMIT = 4096  # snapshots remembered; clearing is only a cost
 
-    def __init__(self) -> None:
-        # id(snapshot) -> (snapshot, ETag, 200 headers, 304 headers); holding it keeps the id unique
-        self._heads: dict[int, tuple[Snapshot, str, CIMultiDict[str], CIMultiDict[str]]] = {}
+    def __init__(self, body_of: Callable[[Snapshot], tuple[bytes, str]] | None = None) -> None:
+        self._body_of = body_of
+        # id(snapshot) -> _Heads; holding the snapshot in it keeps the id unique
+        self._heads: dict[int, _Heads] = {}
 
-    def __call__(self, request: web.Request, snap: Snapshot, _now: datetime) -> web.Response:
+    def _made(self, snap: Snapshot) -> _Heads:
+        if len(self._heads) >= self.LIMIT:
+            self._heads.clear()
+        body, content_type = (snap.body, snap.content_type) if self._body_of is None else self._body_of(snap)
+        tag = snap.etag
+        base = {"ETag": tag, "Cache-Control": "no-cache", **snap.headers}
+        full = {**base, "Content-Type": content_type}
+        heads = self._heads[id(snap)] = _Heads(
+            snap, tag, body, CIMultiDict(full), CIMultiDict(base),
+            ready.head(200, {**full, "Content-Length": str(len(body))}), ready.head(304, base))
+        return heads
+
+    def __call__(self, request: web.Request, snap: Snapshot, _now: datetime) -> web.StreamResponse:
         heads = self._heads.get(id(snap))
-        if heads is None or heads[0] is not snap:
-            if len(self._heads) >= self.LIMIT:
-                self._heads.clear()
-            tag = snap.etag
-            base = {"ETag": tag, "Cache-Control": "no-cache", **snap.headers}
-            heads = self._heads[id(snap)] = (snap, tag, CIMultiDict({**base, "Content-Type": snap.content_type}),
-                                             CIMultiDict(base))
+        if heads is None or heads.snap is not snap:
+            heads = self._made(snap)
         header = request.headers.get("If-None-Match")
-        if header and (header == heads[1] or etag_matches(request, heads[1])):
-            return web.Response(status=304, headers=heads[3].copy())
-        return web.Response(body=snap.body, headers=heads[2].copy())
+        if header and (header == heads.tag or etag_matches(request, heads.tag)):
+            if heads.ready_304 is not None and ready.takes(request):
+                return ready.ReadyAnswer(304, heads.ready_304, b"")
+            return web.Response(status=304, headers=heads.not_modified)
+        if heads.ready_200 is not None and ready.takes(request):
+            return ready.ReadyAnswer(200, heads.ready_200, heads.body)
+        return web.Response(body=heads.body, headers=heads.full)
+
+
+class _Heads(NamedTuple):
+    snap: Snapshot
+    tag: str
+    body: bytes
+    full: CIMultiDict[str]  # the 200's headers (web.Response copies them)
+    not_modified: CIMultiDict[str]
+    ready_200: bytes | None  # channels.ready.head, None where a header cannot be written as is
+    ready_304: bytes | None

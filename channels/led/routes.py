@@ -32,7 +32,7 @@ from aiohttp import web
 from channels.led.fitting import current_page
 from channels.led.format import EPOCH, LedChannel, LedFeed
 from channels.led.preview import setup_preview
-from channels.serve import device_for, device_poll, polled, prepared, serve
+from channels.serve import SnapshotAnswer, device_for, device_poll, polled, prepared, serve
 from publisher import keys
 from publisher.errors import ApiError
 from publisher.queue import Snapshot
@@ -63,9 +63,13 @@ def _feed_txt(request: web.Request, snap: Snapshot, _now: datetime) -> web.Respo
     return serve(request, snap, headers=snap.headers)
 
 
+def _json_body(snap: Snapshot) -> tuple[bytes, str]:
+    return snap.extra.json_bytes, "application/json; charset=utf-8"
+
+
 def _feed_json(request: web.Request, snap: Snapshot, _now: datetime) -> web.Response:
-    return serve(request, snap, body=snap.extra.json_bytes, content_type="application/json; charset=utf-8",
-                 headers=snap.headers)
+    body, content_type = _json_body(snap)
+    return serve(request, snap, body=body, content_type=content_type, headers=snap.headers)
 
 
 # The two polled feeds take device_poll's fast path (channels.serve); these answer the
@@ -118,7 +122,10 @@ async def feed_alpha(request: web.Request) -> web.Response:
 
 def setup_led(app: web.Application) -> None:
     app[keys.QUEUE].channels["led"] = LedChannel(app[keys.SETTINGS].tz)
-    app.router.add_get(BASE + "feed.txt", device_poll("led", BASE + "feed.txt", feed_txt, _feed_txt, "sign_id"))
-    app.router.add_get(BASE + "feed.json", device_poll("led", BASE + "feed.json", feed_json, _feed_json, "sign_id"))
+    # ?header=1 asks feed.txt for other bytes: that poll takes the handler.
+    app.router.add_get(BASE + "feed.txt", device_poll("led", BASE + "feed.txt", feed_txt, SnapshotAnswer(), "sign_id",
+                                                      plain=lambda query: "header=" not in query))
+    app.router.add_get(BASE + "feed.json", device_poll("led", BASE + "feed.json", feed_json,
+                                                       SnapshotAnswer(_json_body), "sign_id"))
     app.router.add_routes(routes)
     setup_preview(app)
