@@ -18,8 +18,10 @@ from publisher import keys
 from publisher.attachments import labels
 from publisher.attachments.serving import CACHE_CONTROL, serve_blob
 from publisher.attachments.storage import BlobNotFound
-from publisher.errors import not_found
+from publisher.errors import ApiError, not_found
 from publisher.http.params import path_id
+from publisher.http.refusals import error_response
+from publisher.services.attachments import ThumbnailsBusy
 
 routes = web.RouteTableDef()
 log = structlog.get_logger("publisher.portal.attachments")
@@ -54,7 +56,12 @@ async def thumbnail(request: web.Request) -> web.Response:
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers=headers)
-    png = await request.app[keys.ATTACHMENTS].thumbnail(row.sha256, row.content_type)
+    try:
+        png = await request.app[keys.ATTACHMENTS].thumbnail(row.sha256, row.content_type)
+    except ThumbnailsBusy as busy:
+        response = error_response(request, ApiError(503, "busy", f"thumbnail: {busy}; ask again shortly"))
+        response.headers["Retry-After"] = str(busy.retry_after)
+        return response
     if png is None:
         raise not_found("thumbnail")
     return web.Response(body=png, content_type="image/png", headers=headers)

@@ -23,6 +23,7 @@ from publisher.attachments import records
 from publisher.attachments.detect import BY_CONTENT_TYPE, FileKind, UnsupportedType, detect
 from publisher.attachments.names import sanitise_filename
 from publisher.attachments.storage import BlobNotFound, BlobStorage, FileStorage, StoredBlob, TooLarge
+from publisher.attachments.thumbnails import VARIANT as THUMBNAIL
 from publisher.attachments.thumbnails import ThumbnailError, thumbnail
 from publisher.domain import workflow
 from publisher.errors import ApiError, forbidden, not_found
@@ -36,6 +37,16 @@ from publisher.store.upsert import inserted_id
 log = structlog.get_logger("publisher.attachments")
 
 MAX_NAME_CHARS = 1000  # of the name the browser sends, before it is sanitised
+# Thumbnail renders of distinct files waiting or running at once, per pool worker. A
+# render is CPU work of up to a second on a large page; beyond this a view is told to
+# come back (ThumbnailsBusy) instead of queueing work without bound in front of uploads.
+RENDERS_PER_WORKER = 8
+
+
+class ThumbnailsBusy(Exception):
+    """As many thumbnails are being rendered as the pool takes: ask again shortly."""
+
+    retry_after = 2
 
 
 def too_large(limit: int) -> ApiError:
@@ -60,6 +71,10 @@ class AttachmentService:
         self.executor = ThreadPoolExecutor(max_workers=settings.attachments.workers,
                                            thread_name_prefix="attachments")
         self._background: set[asyncio.Future[Any]] = set()
+        # sha256 -> its thumbnail's render under way: a file is rendered once however
+        # many ask for it meanwhile (the upload's own pre-render included)
+        self._rendering: dict[str, asyncio.Future[bytes | None]] = {}
+        self.max_renders = settings.attachments.workers * RENDERS_PER_WORKER
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -124,11 +139,27 @@ class AttachmentService:
         if not used:
             await self._run(self.storage.delete_unheld, stored.sha256)
 
+    def _render(self, sha256: str, kind: FileKind) -> asyncio.Future[bytes | None] | None:
+        """The render of this file's thumbnail under way, or a new one in the pool; None
+        when the pool holds as many renders as it takes (max_renders)."""
+        future = self._rendering.get(sha256)
+        if future is None:
+            if len(self._rendering) >= self.max_renders:
+                return None
+            future = asyncio.get_running_loop().run_in_executor(self.executor, self._thumbnail_quietly, sha256, kind)
+            self._rendering[sha256] = future
+            future.add_done_callback(lambda _done: self._rendering.pop(sha256, None))
+        return future
+
     def _prepare_thumbnail(self, sha256: str, kind: FileKind) -> None:
-        """Render the thumbnail now, in the pool, so the portal's first view finds it cached."""
+        """Render the thumbnail now, in the pool, so the portal's first view finds it cached
+        (left to that first view when the pool is busy)."""
         if not kind.thumbnail:
             return
-        future = asyncio.get_running_loop().run_in_executor(self.executor, self._thumbnail_quietly, sha256, kind)
+        future = self._render(sha256, kind)
+        if future is None:
+            log.info("thumbnail left for its first view: the pool is busy", sha256=sha256)
+            return
         self._background.add(future)
         future.add_done_callback(self._background.discard)
 
@@ -179,6 +210,12 @@ class AttachmentService:
         kind = BY_CONTENT_TYPE.get(content_type)
         if kind is None or not kind.thumbnail:
             return None
-        result: bytes | None = await self._run(self._thumbnail_quietly, sha256, kind)
-        return result
+        cached: bytes | None = await self._run(self.storage.read_derived, sha256, THUMBNAIL)
+        if cached is not None:
+            return cached
+        future = self._render(sha256, kind)
+        if future is None:
+            raise ThumbnailsBusy(f"{len(self._rendering)} thumbnails are being rendered")
+        # shielded: a viewer who leaves does not cancel the render others wait for
+        return await asyncio.shield(future)
 
