@@ -102,7 +102,7 @@ def serve(
 
 
 def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
-                respond: Callable[[web.Request, Snapshot, datetime], web.StreamResponse] | None = None,
+                respond: Callable[[web.Request, Snapshot, datetime], web.StreamResponse],
                 id_key: str = "device_id", plain: Callable[[str], bool] | None = None,
                 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """A device feed's route handler with its own counting and timing, for the hot path.
@@ -113,12 +113,11 @@ def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitabl
     buckets `Metrics.observe` keeps). Anything else (first contact, a bad token, an
     error) goes to `handler` wrapped like every other route (publisher.http.instrument),
     which answers, counts and shapes refusals as usual. `respond` answers from the
-    snapshot (default: `serve` with the snapshot's own bytes and headers). `plain`, given
+    snapshot (a SnapshotAnswer, which `handler` answers with too). `plain`, given
     the raw query string, says whether the snapshot answers it (a channel whose query can
     ask for something else, like the kiosk's ?lang=, sends those polls to `handler`).
     """
     slow: Callable[[web.Request], Awaitable[web.StreamResponse]] = instrument(handler, route)
-    answer = respond or SnapshotAnswer()
     bound: list[Any] = []
 
     def bind(app: web.Application) -> list[Any]:
@@ -137,7 +136,7 @@ def device_poll(kind: str, route: str, handler: Callable[[web.Request], Awaitabl
             now = clock()
             snap = snapshot(kind, device, now)
             registry.seen(device, snap.version, now)
-            response = answer(request, snap, now)
+            response = respond(request, snap, now)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -18,7 +18,7 @@ from channels.kiosk.catalog import KioskCatalog
 from channels.kiosk.fanout import Fanout
 from channels.kiosk.format import KioskChannel
 from channels.kiosk.page import setup_page
-from channels.serve import device_for, device_poll, polled, serve
+from channels.serve import SnapshotAnswer, device_for, device_poll, polled, serve
 from publisher import keys
 from publisher.domain.search import MAX_QUERY, search
 from publisher.errors import ApiError
@@ -39,7 +39,11 @@ def _event(feed_version: str, catalog_version: str) -> bytes:
 FEED = "/kiosk/v1/{device_id}/feed.json"
 
 
-async def feed(request: web.Request) -> web.Response:
+# The feed's answer from a snapshot: device_poll's fast path and `feed` both answer with it.
+FEED_ANSWER = SnapshotAnswer()
+
+
+async def feed(request: web.Request) -> web.StreamResponse:
     """The feed the long way (first contact, a bad token, HEAD); polls take `device_poll`'s fast path."""
     app = request.app
     now = app[keys.CLOCK]()
@@ -47,7 +51,7 @@ async def feed(request: web.Request) -> web.Response:
     if "lang=" in request.query_string:  # a kiosk switched to another language (language.py)
         return await kiosk_language.serve_in(request, polled(request, "kiosk", device, now),
                                              app[kiosk_keys.CONVERTED], "feed")
-    return serve(request, polled(request, "kiosk", device, now))
+    return FEED_ANSWER(request, polled(request, "kiosk", device, now), now)
 
 
 @routes.get("/kiosk/v1/{device_id}/catalog.json")
@@ -155,6 +159,6 @@ def setup_kiosk(app: web.Application) -> None:
     app[kiosk_keys.OPEN_STREAMS] = {}
     app.on_shutdown.append(_end_streams)
     # a kiosk in another language (?lang=) is answered by the handler's converted feed
-    app.router.add_get(FEED, device_poll("kiosk", FEED, feed, plain=lambda query: "lang=" not in query))
+    app.router.add_get(FEED, device_poll("kiosk", FEED, feed, FEED_ANSWER, plain=lambda query: "lang=" not in query))
     app.router.add_routes(routes)
     setup_page(app)

@@ -57,31 +57,24 @@ async def _snapshot(request: web.Request) -> tuple[Snapshot, LedFeed, datetime]:
     return snap, snap.extra, now
 
 
-def _feed_txt(request: web.Request, snap: Snapshot, _now: datetime) -> web.Response:
-    if request.query_string and request.query.get("header") == "1":
-        return serve(request, snap, body=snap.extra.header_bytes, headers=snap.headers)
-    return serve(request, snap, headers=snap.headers)
-
-
-def _json_body(snap: Snapshot) -> tuple[bytes, str]:
-    return snap.extra.json_bytes, "application/json; charset=utf-8"
-
-
-def _feed_json(request: web.Request, snap: Snapshot, _now: datetime) -> web.Response:
-    body, content_type = _json_body(snap)
-    return serve(request, snap, body=body, content_type=content_type, headers=snap.headers)
+# The answers of the two polled feeds from a snapshot: device_poll's fast path and the
+# handlers below both answer with them.
+FEED_TXT = SnapshotAnswer()
+FEED_JSON = SnapshotAnswer(lambda snap: (snap.extra.json_bytes, "application/json; charset=utf-8"))
 
 
 # The two polled feeds take device_poll's fast path (channels.serve); these answer the
-# rest (first contact, a bad token, HEAD) the long way, with the same bytes.
-async def feed_txt(request: web.Request) -> web.Response:
+# rest (first contact, a bad token, HEAD, feed.txt?header=1) the long way, with the same bytes.
+async def feed_txt(request: web.Request) -> web.StreamResponse:
     snap, _feed, now = await _snapshot(request)
-    return _feed_txt(request, snap, now)
+    if request.query_string and request.query.get("header") == "1":
+        return serve(request, snap, body=snap.extra.header_bytes, headers=snap.headers)
+    return FEED_TXT(request, snap, now)
 
 
-async def feed_json(request: web.Request) -> web.Response:
+async def feed_json(request: web.Request) -> web.StreamResponse:
     snap, _feed, now = await _snapshot(request)
-    return _feed_json(request, snap, now)
+    return FEED_JSON(request, snap, now)
 
 
 @routes.get(BASE + "now.txt")
@@ -123,9 +116,8 @@ async def feed_alpha(request: web.Request) -> web.Response:
 def setup_led(app: web.Application) -> None:
     app[keys.QUEUE].channels["led"] = LedChannel(app[keys.SETTINGS].tz)
     # ?header=1 asks feed.txt for other bytes: that poll takes the handler.
-    app.router.add_get(BASE + "feed.txt", device_poll("led", BASE + "feed.txt", feed_txt, SnapshotAnswer(), "sign_id",
+    app.router.add_get(BASE + "feed.txt", device_poll("led", BASE + "feed.txt", feed_txt, FEED_TXT, "sign_id",
                                                       plain=lambda query: "header=" not in query))
-    app.router.add_get(BASE + "feed.json", device_poll("led", BASE + "feed.json", feed_json,
-                                                       SnapshotAnswer(_json_body), "sign_id"))
+    app.router.add_get(BASE + "feed.json", device_poll("led", BASE + "feed.json", feed_json, FEED_JSON, "sign_id"))
     app.router.add_routes(routes)
     setup_preview(app)
