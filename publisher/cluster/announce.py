@@ -18,6 +18,8 @@ from typing import Any
 
 import structlog
 
+from publisher.cluster.tasks import stop_task
+
 log = structlog.get_logger("publisher.cluster.announce")
 
 CHANNEL = "publisher_changes"
@@ -136,14 +138,3 @@ class ChangeListener:
                 log.exception("applying changes from other instances failed; resynchronising")
                 await self.resync()
 
-
-async def stop_task(task: asyncio.Task[Any]) -> None:
-    """Cancel `task` and wait until it has ended. Cancelled again until it has: on Python
-    3.11, asyncio.wait_for returns its inner result and swallows a cancellation that
-    arrives just as the awaited thing completes (CPython gh-86296), and a loop like the
-    listener's would then run on, with the app's shutdown waiting for it forever."""
-    while not task.done():
-        task.cancel()
-        await asyncio.wait({task}, timeout=1.0)
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("background task ended with an error", task=task.get_name(), error=repr(task.exception())[:300])

@@ -29,7 +29,7 @@ import structlog
 from aiohttp import web
 
 from publisher import keys
-from publisher.cluster.announce import stop_task
+from publisher.cluster.tasks import stop_task
 
 log = structlog.get_logger("publisher.cluster.leader")
 

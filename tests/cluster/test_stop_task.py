@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from publisher.cluster.announce import ChangeListener, stop_task
+from publisher.cluster.announce import ChangeListener
+from publisher.cluster.tasks import stop_task
 
 
 async def _swallows_the_first_cancel(ended: list[str]) -> None:
