@@ -55,6 +55,13 @@ async def live_revision(app: Any, notice_id: int) -> int:
             select(notices.c.live_revision_id).where(notices.c.id == notice_id))).scalar_one())
 
 
+async def rewrite_content(app: Any, revision_id: int, edit: Any) -> None:
+    """What a script (or a repair by hand) does: the revision's stored content, edited in place."""
+    async with app[keys.DB].write() as conn:
+        content = (await conn.execute(select(revisions.c.content).where(revisions.c.id == revision_id))).scalar_one()
+        await conn.execute(update(revisions).where(revisions.c.id == revision_id).values(content=edit(content)))
+
+
 async def test_a_restart_serves_the_cached_fields_without_deriving(client, staff, aiohttp_client, settings, clock,
                                                                     derives) -> None:
     token = await add_device(client, staff, "k1", "kiosk")
@@ -141,10 +148,7 @@ async def test_a_revision_rewritten_in_place_is_derived_again(client, staff, aio
     token = await add_device(client, staff, "k1", "kiosk")
     nid = (await publish(client, staff, body=BODY))["id"]
     rev = await live_revision(app, nid)
-    async with app[keys.DB].write() as conn:
-        content = (await conn.execute(select(revisions.c.content).where(revisions.c.id == rev))).scalar_one()
-        await conn.execute(update(revisions).where(revisions.c.id == rev).values(
-            content={**content, "title": "改過的標題", "body": "改過的內容"}))
+    await rewrite_content(app, rev, lambda content: {**content, "title": "改過的標題", "body": "改過的內容"})
     again = await aiohttp_client(create_app(settings, clock=clock, run_scheduler=False))
     item = (await feed(again, token))[nid]
     assert item["title"] == "改過的標題" and item["body_html"] == "<p>改過的內容</p>\n"
@@ -197,10 +201,9 @@ async def test_a_row_vouching_for_content_it_cannot_rebuild_falls_back_to_valida
     token = await add_device(client, staff, "k1", "kiosk")
     nid = (await publish(client, staff, body=BODY))["id"]
     rev = await live_revision(app, nid)
+    # without "meta": valid (it has a default), not what rebuild expects
+    await rewrite_content(app, rev, lambda content: {k: v for k, v in content.items() if k != "meta"})
     async with app[keys.DB].write() as conn:
-        content = (await conn.execute(select(revisions.c.content).where(revisions.c.id == rev))).scalar_one()
-        del content["meta"]  # valid (it has a default), not what rebuild expects
-        await conn.execute(update(revisions).where(revisions.c.id == rev).values(content=content))
         text = (await conn.execute(select(revisions.c.content.cast(Text)).where(revisions.c.id == rev))).scalar_one()
         index_no = (await conn.execute(select(notices.c.index_no).where(notices.c.id == nid))).scalar_one()
         forged = derived.digest(text, index_no, True, BODY_HTML, "x")
